@@ -1,0 +1,193 @@
+"""The flow engine: pure functions of (flow, answers). No I/O, no clock unless one is passed in.
+
+Conditions only look back (the lint makes sure), so one pass in asking order decides which
+questions apply: a question is asked when its condition holds on the answers that still apply.
+An answer to a question that no longer applies is never kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flows.answers import AnswerValue, InvalidAnswer, check_constraints, parse_answer
+from flows.display import display_answer
+from flows.model import All, AnyOf, Condition, Equals, Flow, In, Includes, Item, Not, NotEquals, Question
+
+Answers = Mapping[str, AnswerValue]
+
+
+def condition_holds(condition: Condition | None, answers: Answers) -> bool:
+    """Evaluate a structured condition. A comparison with an unanswered question is false."""
+    if condition is None:
+        return True
+    if isinstance(condition, All):
+        return all(condition_holds(part, answers) for part in condition.all)
+    if isinstance(condition, AnyOf):
+        return any(condition_holds(part, answers) for part in condition.any)
+    if isinstance(condition, Not):
+        return not condition_holds(condition.not_, answers)
+    value = answers.get(condition.question)
+    if value is None:
+        return False
+    if isinstance(condition, Equals):
+        return value == condition.equals
+    if isinstance(condition, NotEquals):
+        return value != condition.not_equals
+    if isinstance(condition, In):
+        return value in condition.in_
+    if isinstance(condition, Includes):
+        return isinstance(value, list) and condition.includes in value
+    raise TypeError(f"unknown condition {condition!r}")  # pragma: no cover
+
+
+def asked_questions(flow: Flow, answers: Answers) -> list[Question]:
+    """The questions that apply to these answers, in asking order (the current path)."""
+    applying: dict[str, AnswerValue] = {}
+    path: list[Question] = []
+    for question in flow.questions:
+        if condition_holds(question.when, applying):
+            path.append(question)
+            if question.id in answers:
+                applying[question.id] = answers[question.id]
+    return path
+
+
+def prune(flow: Flow, answers: Answers) -> tuple[dict[str, AnswerValue], list[str]]:
+    """Keep only answers that apply and still satisfy their constraints; return the dropped ids."""
+    kept: dict[str, AnswerValue] = {}
+    for question in flow.questions:
+        if question.id not in answers or not condition_holds(question.when, kept):
+            continue
+        try:
+            check_constraints(flow, question, answers[question.id], kept)
+        except InvalidAnswer:
+            continue
+        kept[question.id] = answers[question.id]
+    dropped = [qid for qid in answers if qid not in kept]
+    return kept, dropped
+
+
+def is_asked(flow: Flow, answers: Answers, question_id: str) -> bool:
+    return any(q.id == question_id for q in asked_questions(flow, answers))
+
+
+def first_unanswered(flow: Flow, answers: Answers) -> Question | None:
+    """Where a respondent resumes: the first question on the path without an answer."""
+    return next((q for q in asked_questions(flow, answers) if q.id not in answers), None)
+
+
+def next_question(flow: Flow, answers: Answers, after: str | None = None) -> Question | None:
+    """The question asked after `after` (or the first one); None means the review comes next."""
+    path = asked_questions(flow, answers)
+    if after is None:
+        return path[0] if path else None
+    position = flow.position[after]
+    return next((q for q in path if flow.position[q.id] > position), None)
+
+
+def previous_question(flow: Flow, answers: Answers, before: str | None) -> Question | None:
+    """The question before `before` on the current path (for 戻る); None at the start.
+
+    `before=None` means "from the review": the last question on the path.
+    """
+    path = asked_questions(flow, answers)
+    if before is None:
+        return path[-1] if path else None
+    position = flow.position[before]
+    earlier = [q for q in path if flow.position[q.id] < position]
+    return earlier[-1] if earlier else None
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The result of applying one answer: the new answers and how the path changed."""
+
+    answers: dict[str, AnswerValue]
+    value: AnswerValue
+    dropped: list[str]  # ids whose answers no longer apply and were removed
+    added: list[str]  # ids of questions that now apply and have no answer yet
+
+    @property
+    def changes_path(self) -> bool:
+        return bool(self.dropped or self.added)
+
+
+def apply_answer(
+    flow: Flow, answers: Answers, question_id: str, raw: Any, *, today: date | None = None
+) -> Applied:
+    """Validate one answer and return the new state; raises InvalidAnswer with a Japanese message.
+
+    The input is never modified: a caller that wants to confirm a path change first simply
+    does not store the result until the person agrees.
+    """
+    question = flow.by_id.get(question_id)
+    if question is None:
+        raise InvalidAnswer(question_id, "この質問はこの調査にありません。")
+    current, _ = prune(flow, answers)
+    if not is_asked(flow, current, question_id):
+        raise InvalidAnswer(question_id, "この質問は、これまでの回答では対象外です。")
+    value = parse_answer(flow, question, raw, answers=current, today=today)
+    before = {q.id for q in asked_questions(flow, current)}
+    updated, dropped = prune(flow, {**current, question_id: value})
+    added = [
+        q.id
+        for q in asked_questions(flow, updated)
+        if q.id not in before and q.id not in updated
+    ]
+    return Applied(answers=updated, value=value, dropped=dropped, added=added)
+
+
+def missing_answers(flow: Flow, answers: Answers) -> list[Question]:
+    """Required questions on the path that still need an answer (empty: ready to submit)."""
+    return [q for q in asked_questions(flow, answers) if q.id not in answers and not q.optional]
+
+
+def is_complete(flow: Flow, answers: Answers) -> bool:
+    return not missing_answers(flow, answers)
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    remaining: int  # expected on the current path; later answers may add or remove questions
+
+    @property
+    def total(self) -> int:
+        return self.answered + self.remaining
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+
+def progress(flow: Flow, answers: Answers) -> Progress:
+    path = asked_questions(flow, answers)
+    answered = sum(1 for q in path if q.id in answers)
+    return Progress(answered=answered, remaining=len(path) - answered)
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    question: Question
+    value: AnswerValue | None
+    display: str
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    item: Item
+    entries: list[ReviewEntry]
+
+
+def review(flow: Flow, answers: Answers) -> list[ReviewSection]:
+    """Every question asked, grouped by item, with its answer as people read it."""
+    sections: dict[str, ReviewSection] = {}
+    for question in asked_questions(flow, answers):
+        item = flow.item_of[question.id]
+        value = answers.get(question.id)
+        section = sections.setdefault(item.id, ReviewSection(item=item, entries=[]))
+        section.entries.append(ReviewEntry(question, value, display_answer(question, value)))
+    return list(sections.values())
