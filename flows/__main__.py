@@ -12,7 +12,9 @@ from flows.paths import explore
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m flows", description="Check and explore a survey flow file.")
+    parser = argparse.ArgumentParser(
+        prog="python -m flows", description="Check and explore a survey flow file."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (
         ("check", "lint the flow: exit 1 and one line per problem if anything is wrong"),

@@ -89,8 +89,7 @@ def check_constraints(flow: Flow, question: Question, value: AnswerValue, answer
             reference = flow.by_id[question.not_more_than]
             raise InvalidAnswer(
                 question.id,
-                f"「{reference.label}」の回答({limit}{reference.unit or ''})"
-                "より大きい数は入力できません。",
+                f"「{reference.label}」の回答({limit}{reference.unit or ''})より大きい数は入力できません。",
             )
 
 
@@ -136,9 +135,7 @@ def _parse_integer(question: Question, raw: Any) -> int:
         match = _COUNT.match(text)
         if not match:
             example = f"3{question.unit}" if question.unit else "3"
-            raise InvalidAnswer(
-                question.id, f"数字で入力してください(例:「3」または「{example}」)。"
-            )
+            raise InvalidAnswer(question.id, f"数字で入力してください(例:「3」または「{example}」)。")
         number = int(match["number"])
     low, high = question.min, question.max
     if (low is not None and number < low) or (high is not None and number > high):
@@ -154,9 +151,7 @@ def _parse_text(question: Question, raw: Any) -> str:
         text = " ".join(text.split("\n"))
     limit = question.max_length or 0
     if len(text) > limit:
-        raise InvalidAnswer(
-            question.id, f"{limit:,}文字以内で入力してください(現在{len(text):,}文字)。"
-        )
+        raise InvalidAnswer(question.id, f"{limit:,}文字以内で入力してください(現在{len(text):,}文字)。")
     return text
 
 

@@ -132,11 +132,7 @@ def apply_answer(
     value = parse_answer(flow, question, raw, answers=current, today=today)
     before = {q.id for q in asked_questions(flow, current)}
     updated, dropped = prune(flow, {**current, question_id: value})
-    added = [
-        q.id
-        for q in asked_questions(flow, updated)
-        if q.id not in before and q.id not in updated
-    ]
+    added = [q.id for q in asked_questions(flow, updated) if q.id not in before and q.id not in updated]
     return Applied(answers=updated, value=value, dropped=dropped, added=added)
 
 

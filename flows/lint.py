@@ -35,7 +35,11 @@ def _duplicates(loaded: LoadedFlow) -> list[FlowProblem]:
     counts = Counter(q.id for q in flow.questions)
     for question in flow.questions:
         if counts[question.id] > 1 and question.follow_up_of is None:
-            problems.append(loaded.problem(question.id, f"質問 id「{question.id}」が重複しています。別の id にしてください。", "id"))
+            problems.append(
+                loaded.problem(
+                    question.id, f"質問 id「{question.id}」が重複しています。別の id にしてください。", "id"
+                )
+            )
     for item_id, count in Counter(item.id for item in flow.items).items():
         if count > 1:
             problems.append(FlowProblem(loaded.source, None, None, f"項目 id「{item_id}」が重複しています。"))
@@ -43,9 +47,13 @@ def _duplicates(loaded: LoadedFlow) -> list[FlowProblem]:
         values = Counter(choice.value for choice in question.choices)
         for value, count in values.items():
             if count > 1:
-                problems.append(loaded.problem(question.id, f"選択肢「{value}」が重複しています。", "choices"))
+                problems.append(
+                    loaded.problem(question.id, f"選択肢「{value}」が重複しています。", "choices")
+                )
         if sum(1 for choice in question.choices if choice.other) > 1:
-            problems.append(loaded.problem(question.id, "other: true の選択肢は1つの質問に1つまでです。", "choices"))
+            problems.append(
+                loaded.problem(question.id, "other: true の選択肢は1つの質問に1つまでです。", "choices")
+            )
     return problems
 
 
@@ -81,13 +89,18 @@ def _check_leaf(
     if target.type not in ("single", "multi"):
         return problem(f"条件に使えるのは選択式の質問だけです(「{leaf.question}」は {target.type} 型です)。")
     if isinstance(leaf, Includes) and target.type != "multi":
-        return problem(f"includes は複数選択(multi)の質問に使います。「{leaf.question}」には equals / in を使ってください。")
+        return problem(
+            f"includes は複数選択(multi)の質問に使います。「{leaf.question}」には equals / in を使ってください。"
+        )
     if not isinstance(leaf, Includes) and target.type == "multi":
         return problem(f"「{leaf.question}」は複数選択の質問です。条件には includes を使ってください。")
     values = (
-        [leaf.equals] if isinstance(leaf, Equals)
-        else [leaf.not_equals] if isinstance(leaf, NotEquals)
-        else [leaf.includes] if isinstance(leaf, Includes)
+        [leaf.equals]
+        if isinstance(leaf, Equals)
+        else [leaf.not_equals]
+        if isinstance(leaf, NotEquals)
+        else [leaf.includes]
+        if isinstance(leaf, Includes)
         else leaf.in_
     )
     unknown = [value for value in values if value not in target.choice_by_value]
@@ -124,11 +137,17 @@ def _slack_limits(loaded: LoadedFlow) -> list[FlowProblem]:
     flow = loaded.flow
     problems = []
     if len(flow.title) > HEADER_TEXT_MAX:
-        problems.append(loaded.problem(None, f"title が {HEADER_TEXT_MAX} 文字を超えています({len(flow.title)} 文字)。"))
+        problems.append(
+            loaded.problem(None, f"title が {HEADER_TEXT_MAX} 文字を超えています({len(flow.title)} 文字)。")
+        )
     for item in flow.items:
         if len(item.title) > HEADER_TEXT_MAX:
             location = next(
-                (("items", i, "title") for i, raw in enumerate(loaded.data["items"]) if raw.get("id") == item.id),
+                (
+                    ("items", i, "title")
+                    for i, raw in enumerate(loaded.data["items"])
+                    if raw.get("id") == item.id
+                ),
                 ("items",),
             )
             problems.append(
@@ -147,17 +166,47 @@ def _slack_limits(loaded: LoadedFlow) -> list[FlowProblem]:
 def _question_limits(loaded: LoadedFlow, question: Question) -> list[FlowProblem]:
     problems = []
     if question.title and len(question.title) > HEADER_TEXT_MAX:
-        problems.append(loaded.problem(question.id, f"見出し(title)が {HEADER_TEXT_MAX} 文字を超えています({len(question.title)} 文字)。", "title"))
+        problems.append(
+            loaded.problem(
+                question.id,
+                f"見出し(title)が {HEADER_TEXT_MAX} 文字を超えています({len(question.title)} 文字)。",
+                "title",
+            )
+        )
     body = len(question.text) + len(question.note or "") + len(question.hint or "")
     if body > SECTION_TEXT_MAX:
-        problems.append(loaded.problem(question.id, f"質問文・注記・例の合計が Slack の上限 {SECTION_TEXT_MAX} 文字を超えています({body} 文字)。", "text"))
+        problems.append(
+            loaded.problem(
+                question.id,
+                f"質問文・注記・例の合計が Slack の上限 {SECTION_TEXT_MAX} 文字を超えています({body} 文字)。",
+                "text",
+            )
+        )
     if len(question.choices) > STATIC_SELECT_OPTIONS_MAX:
-        problems.append(loaded.problem(question.id, f"選択肢が {STATIC_SELECT_OPTIONS_MAX} 個を超えています({len(question.choices)} 個)。", "choices"))
+        problems.append(
+            loaded.problem(
+                question.id,
+                f"選択肢が {STATIC_SELECT_OPTIONS_MAX} 個を超えています({len(question.choices)} 個)。",
+                "choices",
+            )
+        )
     for choice in question.choices:
         if len(choice.display) > OPTION_TEXT_MAX:
-            problems.append(loaded.problem(question.id, f"選択肢「{choice.display[:20]}…」の表示が Slack の上限 {OPTION_TEXT_MAX} 文字を超えています({len(choice.display)} 文字)。", "choices"))
+            problems.append(
+                loaded.problem(
+                    question.id,
+                    f"選択肢「{choice.display[:20]}…」の表示が Slack の上限 {OPTION_TEXT_MAX} 文字を超えています({len(choice.display)} 文字)。",
+                    "choices",
+                )
+            )
         if len(choice.value) > OPTION_VALUE_MAX:
-            problems.append(loaded.problem(question.id, f"選択肢「{choice.value[:20]}…」の値が Slack の上限 {OPTION_VALUE_MAX} 文字を超えています({len(choice.value)} 文字)。", "choices"))
+            problems.append(
+                loaded.problem(
+                    question.id,
+                    f"選択肢「{choice.value[:20]}…」の値が Slack の上限 {OPTION_VALUE_MAX} 文字を超えています({len(choice.value)} 文字)。",
+                    "choices",
+                )
+            )
     return problems
 
 
@@ -165,7 +214,18 @@ def _reachability(loaded: LoadedFlow, report: PathReport) -> list[FlowProblem]:
     problems = []
     for question in loaded.flow.questions:
         if question.id not in report.asked:
-            problems.append(loaded.problem(question.id, "この質問はどの回答の組み合わせでも聞かれません(到達できません)。条件を見直してください。", "when"))
+            problems.append(
+                loaded.problem(
+                    question.id,
+                    "この質問はどの回答の組み合わせでも聞かれません(到達できません)。条件を見直してください。",
+                    "when",
+                )
+            )
         elif question.id in report.dead_ends:
-            problems.append(loaded.problem(question.id, "この質問には受け付けられる回答がありません。選択肢や min / max を見直してください。"))
+            problems.append(
+                loaded.problem(
+                    question.id,
+                    "この質問には受け付けられる回答がありません。選択肢や min / max を見直してください。",
+                )
+            )
     return problems

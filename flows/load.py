@@ -81,9 +81,7 @@ def load_flow_file(path: str | Path) -> LoadedFlow:
     except FileNotFoundError:
         raise FlowFileError([FlowProblem(str(path), None, None, "ファイルが見つかりません。")]) from None
     except UnicodeDecodeError:
-        raise FlowFileError(
-            [FlowProblem(str(path), None, None, "UTF-8 で保存してください。")]
-        ) from None
+        raise FlowFileError([FlowProblem(str(path), None, None, "UTF-8 で保存してください。")]) from None
     return load_flow_text(text, source=str(path))
 
 
@@ -98,7 +96,9 @@ def load_flow_text(text: str, *, source: str = "<flow>") -> LoadedFlow:
             [FlowProblem(source, line, None, f"YAML として読めません: {error.problem}")]
         ) from None
     if not isinstance(document, dict):
-        raise FlowFileError([FlowProblem(source, 1, None, "フロー定義(id, title, items …)を書いてください。")])
+        raise FlowFileError(
+            [FlowProblem(source, 1, None, "フロー定義(id, title, items …)を書いてください。")]
+        )
     lines: dict[Location, int] = {}
     data = _plain(document, (), lines)
     try:
@@ -165,10 +165,7 @@ def _data_location(location: tuple[Any, ...], data: Any) -> Location:
     kept: list[str | int] = []
     node = data
     for step in location:
-        if isinstance(node, dict) and step in node:
-            kept.append(step)
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+        if isinstance(node, dict) and step in node or isinstance(node, list) and isinstance(step, int) and step < len(node):
             kept.append(step)
             node = node[step]
         elif step in _UNION_TAGS or isinstance(step, str) and "[" in step:
@@ -204,7 +201,7 @@ def _japanese(detail: Any, field: str) -> str:
     messages = {
         "missing": f"{where}がありません。書き加えてください。",
         "extra_forbidden": f"{where}という項目は使えません。綴りを確認してください。",
-        "string_type": f"{where}は文字列で書いてください(数字や yes/no などは \"\" で囲みます)。",
+        "string_type": f'{where}は文字列で書いてください(数字や yes/no などは "" で囲みます)。',
         "int_type": f"{where}は整数で書いてください。",
         "int_parsing": f"{where}は整数で書いてください。",
         "bool_type": f"{where}は true か false で書いてください。",
@@ -214,8 +211,8 @@ def _japanese(detail: Any, field: str) -> str:
         "list_type": f"{where}はリスト(- で始まる行)で書いてください。",
         "dict_type": f"{where}は「キー: 値」の形で書いてください。",
         "model_type": f"{where}は「キー: 値」の形で書いてください。",
-        "datetime_parsing": f"{where}の日時の形式が正しくありません(例: \"2025-08-28T11:00:00+09:00\")。",
-        "datetime_type": f"{where}の日時の形式が正しくありません(例: \"2025-08-28T11:00:00+09:00\")。",
+        "datetime_parsing": f'{where}の日時の形式が正しくありません(例: "2025-08-28T11:00:00+09:00")。',
+        "datetime_type": f'{where}の日時の形式が正しくありません(例: "2025-08-28T11:00:00+09:00")。',
         "greater_than": f"{where}は 1 以上にしてください。",
         "string_too_long": f"{where}が長すぎます。",
     }

@@ -154,6 +154,9 @@ class Choice(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _from_plain_string(cls, data: Any) -> Any:
+        if isinstance(data, bool | int | float):
+            # YAML reads 010020 as the number 10020: a code must stay text.
+            raise ValueError(f'選択肢 {data!r} は文字列で書いてください(数字などは "" で囲みます)。')
         return {"value": data} if isinstance(data, str) else data
 
     @property

@@ -86,52 +86,83 @@ def _multi_classes(question: Question, mentioned: set[str]) -> list[AnswerValue]
 
 
 def explore(flow: Flow) -> PathReport:
+    """Count distinct question sequences exactly.
+
+    A node is (position, set of possible answer states). At each question the sequences that
+    ask it and the ones that skip it are disjoint (a question appears at most once), so the
+    count of the union is the sum of the two branches: no sequence is counted twice even when
+    different answers lead to the same questions.
+    """
     questions = flow.questions
     mentioned = _mentioned_values(flow)
     # needed[i]: the questions whose answers conditions at position ≥ i still look at.
     needed: list[frozenset[str]] = [frozenset()] * (len(questions) + 1)
     for i in range(len(questions) - 1, -1, -1):
-        looked_at = {leaf.question for leaf in atomic_conditions(questions[i].when)} if questions[i].when else set()
+        when = questions[i].when
+        looked_at = {leaf.question for leaf in atomic_conditions(when)} if when else set()
         needed[i] = needed[i + 1] | looked_at
     classes = {q.id: answer_classes(q, mentioned.get(q.id, set())) for q in questions}
     report = PathReport(count=0, shortest=(), longest=())
 
     @cache
-    def walk(i: int, state: frozenset[tuple[str, str]]) -> tuple[int, tuple[str, ...], tuple[str, ...], frozenset[str]]:
-        """(number of paths, shortest, longest, first questions asked) from position i."""
+    def walk(i: int, states: frozenset[State]) -> Walk:
+        if not states:
+            return Walk(0, (), (), frozenset())
         if i == len(questions):
-            return 1, (), (), frozenset({REVIEW})
+            return Walk(1, (), (), frozenset({REVIEW}))
         question = questions[i]
-        answers = _decode(state)
-        if not condition_holds(question.when, answers):
-            return walk(i + 1, _keep(state, needed[i + 1]))
-        report.asked.add(question.id)
+        asking = [s for s in states if condition_holds(question.when, _decode(s))]
+        skipping = frozenset(_keep(s, needed[i + 1]) for s in states if s not in asking)
         options = classes[question.id]
-        if not options:
-            report.dead_ends.add(question.id)
-            return 0, (), (), frozenset({question.id})
-        count, shortest, longest = 0, None, None
-        for value in options:
-            following = _keep(state | {(question.id, _encode(value))}, needed[i + 1])
-            sub_count, sub_short, sub_long, firsts = walk(i + 1, following)
-            report.transitions.update((question.id, first) for first in firsts)
-            count += sub_count
-            if sub_count and (shortest is None or len(sub_short) < len(shortest)):
-                shortest = sub_short
-            if sub_count and (longest is None or len(sub_long) > len(longest)):
-                longest = sub_long
-        prefix = (question.id,)
-        return (
-            count,
-            prefix + (shortest or ()),
-            prefix + (longest or ()),
-            frozenset({question.id}),
+        if asking:
+            report.asked.add(question.id)
+            if not options:
+                report.dead_ends.add(question.id)
+        answered = frozenset(
+            _keep(state | {(question.id, _encode(value))}, needed[i + 1])
+            for state in asking
+            for value in options
         )
+        asked_branch = walk(i + 1, answered)
+        if asked_branch.count:
+            report.transitions.update((question.id, first) for first in asked_branch.firsts)
+            asked_branch = Walk(
+                asked_branch.count,
+                (question.id, *asked_branch.shortest),
+                (question.id, *asked_branch.longest),
+                frozenset({question.id}),
+            )
+        return asked_branch.union(walk(i + 1, skipping))
 
-    count, shortest, longest, firsts = walk(0, frozenset())
-    report.transitions.update((START, first) for first in firsts)
-    report.count, report.shortest, report.longest = count, shortest, longest
+    result = walk(0, frozenset({frozenset()}))
+    report.transitions.update((START, first) for first in result.firsts)
+    report.count, report.shortest, report.longest = result.count, result.shortest, result.longest
     return report
+
+
+State = frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Walk:
+    """The distinct sequences from one node: how many, the shortest, the longest, their first steps."""
+
+    count: int
+    shortest: tuple[str, ...]
+    longest: tuple[str, ...]
+    firsts: frozenset[str]
+
+    def union(self, other: Walk) -> Walk:
+        if not self.count:
+            return other
+        if not other.count:
+            return self
+        return Walk(
+            self.count + other.count,
+            min(self.shortest, other.shortest, key=len),
+            max(self.longest, other.longest, key=len),
+            self.firsts | other.firsts,
+        )
 
 
 def _encode(value: AnswerValue) -> str:
@@ -140,7 +171,7 @@ def _encode(value: AnswerValue) -> str:
     return str(value)
 
 
-def _decode(state: frozenset[tuple[str, str]]) -> dict[str, AnswerValue]:
+def _decode(state: State) -> dict[str, AnswerValue]:
     decoded: dict[str, AnswerValue] = {}
     for question_id, encoded in state:
         parts = encoded.split("\x1f")
@@ -148,5 +179,5 @@ def _decode(state: frozenset[tuple[str, str]]) -> dict[str, AnswerValue]:
     return decoded
 
 
-def _keep(state: frozenset[tuple[str, str]], needed: frozenset[str]) -> frozenset[tuple[str, str]]:
+def _keep(state: State, needed: frozenset[str]) -> State:
     return frozenset(pair for pair in state if pair[0] in needed)
