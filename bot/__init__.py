@@ -1,0 +1,1 @@
+"""The Slack bot (listeners, conversation, Block Kit). Built on `flows` and `storage`."""
