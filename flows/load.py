@@ -165,7 +165,13 @@ def _data_location(location: tuple[Any, ...], data: Any) -> Location:
     kept: list[str | int] = []
     node = data
     for step in location:
-        if isinstance(node, dict) and step in node or isinstance(node, list) and isinstance(step, int) and step < len(node):
+        if (
+            isinstance(node, dict)
+            and step in node
+            or isinstance(node, list)
+            and isinstance(step, int)
+            and step < len(node)
+        ):
             kept.append(step)
             node = node[step]
         elif step in _UNION_TAGS or isinstance(step, str) and "[" in step:

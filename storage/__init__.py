@@ -1,0 +1,74 @@
+"""Persistence: flow versions, drafts, submissions, the outbox and the department master.
+
+Every public function is one unit of work in one transaction. It takes the engine first and
+returns detached values (SQLModel rows that never touch the database again, or frozen
+dataclasses), so callers cannot lazily load or accidentally persist anything.
+"""
+
+from storage.db import database_url, make_engine, session_scope, upgrade
+from storage.departments import import_departments_csv, search_departments
+from storage.drafts import cancel_draft, find_active_draft, get_draft, save_answers, start_draft
+from storage.errors import (
+    DepartmentImportError,
+    DraftAlreadyActive,
+    DraftClosed,
+    DraftConflict,
+    DraftNotFound,
+    FlowVersionNotFound,
+    StorageError,
+)
+from storage.flow_versions import FlowVersionInfo, load_flow, register_flow
+from storage.models import (
+    Department,
+    Draft,
+    DraftStatus,
+    FlowVersion,
+    OutboxMessage,
+    OutboxStatus,
+    ReceiptCounter,
+    Submission,
+)
+from storage.outbox import Notification, claim_due, enqueue, mark_failed, mark_sent
+from storage.receipts import format_receipt_number, receipt_year
+from storage.submissions import get_submission, submit_draft
+
+__all__ = [
+    "Department",
+    "DepartmentImportError",
+    "Draft",
+    "DraftAlreadyActive",
+    "DraftClosed",
+    "DraftConflict",
+    "DraftNotFound",
+    "DraftStatus",
+    "FlowVersion",
+    "FlowVersionInfo",
+    "FlowVersionNotFound",
+    "Notification",
+    "OutboxMessage",
+    "OutboxStatus",
+    "ReceiptCounter",
+    "StorageError",
+    "Submission",
+    "cancel_draft",
+    "claim_due",
+    "database_url",
+    "enqueue",
+    "find_active_draft",
+    "format_receipt_number",
+    "get_draft",
+    "get_submission",
+    "import_departments_csv",
+    "load_flow",
+    "make_engine",
+    "mark_failed",
+    "mark_sent",
+    "receipt_year",
+    "register_flow",
+    "save_answers",
+    "search_departments",
+    "session_scope",
+    "start_draft",
+    "submit_draft",
+    "upgrade",
+]

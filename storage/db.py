@@ -1,0 +1,100 @@
+"""Engine, migrations and the unit-of-work session: SQLite by default, PostgreSQL via DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, SQLModel
+
+DEFAULT_URL = "sqlite:///kikitori.db"
+ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Any constant will do: it only has to be the same in every process that migrates.
+_MIGRATION_LOCK_KEY = 0x6B696B69
+
+
+def database_url(env: Mapping[str, str] = os.environ) -> str:
+    """The SQLAlchemy URL from DATABASE_URL (psycopg 3 for PostgreSQL), else a local SQLite file."""
+    url = env.get("DATABASE_URL", "").strip()
+    if not url:
+        return DEFAULT_URL
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for `url`, by default the one DATABASE_URL names.
+
+    SQL parameters are hidden from error messages and logs: they carry answers and personal data.
+    """
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        engine = create_engine(url, hide_parameters=True)
+        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_immediate)
+        return engine
+    return create_engine(url, hide_parameters=True, pool_pre_ping=True)
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control away from the sqlite3 module; `_begin_immediate` emits BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough in WAL mode, much faster
+    finally:
+        cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    # Take the write lock up front. A deferred transaction that reads and then writes fails at
+    # once with "database is locked" (busy_timeout does not apply) when another writer committed
+    # in between; with BEGIN IMMEDIATE writers queue up behind busy_timeout instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations up to `revision`; creates the database on first run."""
+    config = Config(str(ALEMBIC_INI))
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two processes starting at once must not both create the tables.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_KEY})")
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit when the block ends, roll back if it raises.
+
+    Objects stay loaded after the commit (expire_on_commit=False) and are detached when the
+    session closes, so callers get plain values that never touch the database again.
+    """
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def dialect_insert(session: Session, model: type[SQLModel]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that supports ON CONFLICT on the session's database."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(model)
+    if name == "sqlite":
+        return sqlite.insert(model)
+    raise NotImplementedError(f"unsupported database: {name}")

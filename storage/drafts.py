@@ -1,0 +1,152 @@
+"""Drafts: answers in progress, one per person and flow, guarded by an optimistic lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, select
+
+from storage.db import session_scope
+from storage.errors import DraftAlreadyActive, DraftClosed, DraftConflict, DraftNotFound, FlowVersionNotFound
+from storage.models import Draft, DraftStatus, FlowVersion
+
+T = TypeVar("T")
+
+# An IntegrityError on insert whose in-progress draft is gone by the time we look (it was
+# closed in between) is retried; more than a few rounds means something else is wrong.
+_START_ATTEMPTS = 3
+
+
+def start_draft(
+    engine: Engine,
+    *,
+    team_id: str,
+    user_id: str,
+    flow_version_id: int,
+    now: datetime,
+    current_question_id: str | None = None,
+) -> Draft:
+    """Begin a draft pinned to `flow_version_id`; raises DraftAlreadyActive if one is in progress."""
+    for _ in range(_START_ATTEMPTS):
+        flow_id: str | None = None
+        try:
+            with session_scope(engine) as session:
+                flow_version = session.get(FlowVersion, flow_version_id)
+                if flow_version is None:
+                    raise FlowVersionNotFound(f"flow version {flow_version_id} does not exist")
+                flow_id = flow_version.flow_id
+                draft = Draft(
+                    team_id=team_id,
+                    user_id=user_id,
+                    flow_id=flow_id,
+                    flow_version_id=flow_version_id,
+                    answers={},
+                    current_question_id=current_question_id,
+                    status=DraftStatus.IN_PROGRESS,
+                    created_at=now,
+                    updated_at=now,
+                    last_activity_at=now,
+                )
+                session.add(draft)
+                session.flush()  # the partial unique index speaks here, not a prior SELECT
+                return draft
+        except IntegrityError:
+            if flow_id is None:
+                raise
+            existing = find_active_draft(engine, team_id=team_id, user_id=user_id, flow_id=flow_id)
+            if existing is not None:
+                raise DraftAlreadyActive(existing) from None
+    raise RuntimeError(f"could not start a draft after {_START_ATTEMPTS} attempts")
+
+
+def find_active_draft(engine: Engine, *, team_id: str, user_id: str, flow_id: str) -> Draft | None:
+    with session_scope(engine) as session:
+        return session.exec(
+            select(Draft).where(
+                Draft.team_id == team_id,
+                Draft.user_id == user_id,
+                Draft.flow_id == flow_id,
+                Draft.status == DraftStatus.IN_PROGRESS,
+            )
+        ).one_or_none()
+
+
+def get_draft(engine: Engine, draft_id: int) -> Draft:
+    with session_scope(engine) as session:
+        draft = session.get(Draft, draft_id)
+        if draft is None:
+            raise DraftNotFound(f"draft {draft_id} does not exist")
+        return draft
+
+
+def save_answers(
+    engine: Engine,
+    draft_id: int,
+    *,
+    expected_version: int,
+    answers: Mapping[str, Any],
+    current_question_id: str | None,
+    now: datetime,
+) -> Draft:
+    """Replace the draft's answers and position. Any save counts as activity."""
+
+    def change(_session: Session, draft: Draft) -> Draft:
+        # A new dict: the JSON column does not notice changes made inside the old one.
+        draft.answers = dict(answers)
+        draft.current_question_id = current_question_id
+        draft.updated_at = now
+        draft.last_activity_at = now
+        return draft
+
+    return update_in_progress(engine, draft_id, expected_version, change)
+
+
+def cancel_draft(engine: Engine, draft_id: int, *, expected_version: int, now: datetime) -> Draft:
+    def change(_session: Session, draft: Draft) -> Draft:
+        draft.status = DraftStatus.CANCELLED
+        draft.updated_at = now
+        draft.next_reminder_at = None
+        return draft
+
+    return update_in_progress(engine, draft_id, expected_version, change)
+
+
+def update_in_progress(
+    engine: Engine,
+    draft_id: int,
+    expected_version: int,
+    change: Callable[[Session, Draft], T],
+) -> T:
+    """Apply `change` to an in-progress draft at `expected_version`, in one transaction.
+
+    Raises DraftClosed if the draft is no longer in progress and DraftConflict if its version
+    moved on. The version check happens twice: here before the change (the common case, with a
+    clear answer) and in the UPDATE's WHERE clause (two writers that both passed the first check:
+    the later one matches no row and SQLAlchemy raises StaleDataError).
+    """
+    try:
+        with session_scope(engine) as session:
+            draft = session.get(Draft, draft_id)
+            if draft is None:
+                raise DraftNotFound(f"draft {draft_id} does not exist")
+            if draft.status != DraftStatus.IN_PROGRESS or draft.version != expected_version:
+                # Keep the loaded values for the exception: the rollback would expire them.
+                session.expunge(draft)
+                raise _closed_or_conflict(draft, expected_version)
+            result = change(session, draft)
+            session.flush()
+            return result
+    except StaleDataError:
+        raise _closed_or_conflict(get_draft(engine, draft_id), expected_version) from None
+
+
+def _closed_or_conflict(draft: Draft, expected_version: int) -> DraftClosed | DraftConflict:
+    # "Already submitted" tells the person more than "changed elsewhere", so it comes first.
+    if draft.status != DraftStatus.IN_PROGRESS:
+        return DraftClosed(draft)
+    return DraftConflict(draft, expected_version)

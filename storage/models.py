@@ -1,0 +1,167 @@
+"""Tables. Every datetime is aware UTC (SQLModel stores `datetime` fields as UTCDateTime).
+
+Answers and payloads are left out of the reprs, so logging a row never logs what people wrote.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Index, MetaData, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import declared_attr, registry
+from sqlmodel import Field, SQLModel
+
+# Our own metadata (not SQLModel's global one), so Alembic sees exactly these tables and every
+# constraint gets a stable name that later migrations can refer to.
+metadata = MetaData(
+    naming_convention={
+        "pk": "pk_%(table_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+
+class _Table(SQLModel, registry=registry(metadata=metadata)):
+    pass
+
+
+# JSONB on PostgreSQL (compact, comparable); plain JSON text on SQLite.
+JSONValue = JSON().with_variant(JSONB(), "postgresql")
+
+# Question ids are at most 64 characters; generated follow-ups add a suffix.
+QUESTION_ID_LENGTH = 128
+LAST_ERROR_LENGTH = 500
+
+
+class DraftStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    CANCELLED = "cancelled"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+
+
+def _one_of(column: str, values: type[StrEnum]) -> CheckConstraint:
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=column)
+
+
+class FlowVersion(_Table, table=True):
+    """One immutable version of a flow definition; drafts point at the version they began on."""
+
+    __tablename__ = "flow_version"
+    __table_args__ = (UniqueConstraint("flow_id", "content_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    flow_id: str = Field(max_length=64)
+    content_hash: str = Field(max_length=64)  # sha256 hex of the canonical JSON
+    definition: dict[str, Any] = Field(sa_type=JSONValue, repr=False)
+    created_at: datetime
+
+
+class Draft(_Table, table=True):
+    """A survey being answered. `version` guards against lost updates (optimistic lock)."""
+
+    __tablename__ = "draft"
+    __table_args__ = (
+        # At most one in-progress draft per person and flow, enforced by the database itself.
+        Index(
+            "uq_draft_in_progress",
+            "team_id",
+            "user_id",
+            "flow_id",
+            unique=True,
+            sqlite_where=text("status = 'in_progress'"),
+            postgresql_where=text("status = 'in_progress'"),
+        ),
+        Index("ix_draft_status_next_reminder_at", "status", "next_reminder_at"),
+        _one_of("status", DraftStatus),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=64)
+    user_id: str = Field(max_length=64)
+    flow_id: str = Field(max_length=64)
+    flow_version_id: int = Field(foreign_key="flow_version.id", index=True)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSONValue, repr=False)
+    current_question_id: str | None = Field(default=None, max_length=QUESTION_ID_LENGTH)
+    status: str = Field(default=DraftStatus.IN_PROGRESS, max_length=16)
+    created_at: datetime
+    updated_at: datetime
+    last_activity_at: datetime
+    reminders_sent: int = Field(default=0)
+    next_reminder_at: datetime | None = None
+    escalated_at: datetime | None = None
+    version: int = Field(default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Submission(_Table, table=True):
+    """The submitted answers of one draft, with its receipt number (受付番号)."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("receipt_year", "receipt_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", unique=True)
+    receipt_number: str = Field(max_length=16, unique=True)  # e.g. 2026-0001
+    receipt_year: int
+    receipt_seq: int
+    team_id: str = Field(max_length=64)
+    user_id: str = Field(max_length=64)
+    flow_version_id: int = Field(foreign_key="flow_version.id", index=True)
+    answers: dict[str, Any] = Field(sa_type=JSONValue, repr=False)
+    submitted_at: datetime
+
+
+class ReceiptCounter(_Table, table=True):
+    """The last receipt sequence number handed out in a year (Asia/Tokyo calendar year)."""
+
+    __tablename__ = "receipt_counter"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_seq: int = Field(default=0)
+
+
+class OutboxMessage(_Table, table=True):
+    """A notification that must survive a crash and be retried until delivered."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
+        _one_of("status", OutboxStatus),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=64)
+    payload: dict[str, Any] = Field(sa_type=JSONValue, repr=False)
+    dedupe_key: str = Field(max_length=255, unique=True)
+    status: str = Field(default=OutboxStatus.PENDING, max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime
+    claimed_by: str | None = Field(default=None, max_length=128)
+    claimed_until: datetime | None = None  # the lease; after it a crashed worker's claim lapses
+    last_error: str | None = Field(default=None, max_length=LAST_ERROR_LENGTH)
+    created_at: datetime
+    sent_at: datetime | None = None
+
+
+class Department(_Table, table=True):
+    """The department master (所属コード, 所属名). Codes are text: leading zeros matter."""
+
+    __tablename__ = "department"
+
+    code: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=200)
