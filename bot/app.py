@@ -1,0 +1,81 @@
+"""The app factory: tests, the sandbox and production build the Bolt app the same way."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+import storage
+from bot.conversation import Conversation
+from bot.delivery import OutboxDelivery
+from bot.flow_catalog import FlowCatalog
+from bot.listeners import register_listeners
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Kikitori:
+    """Everything one bot process runs on."""
+
+    app: App
+    conversation: Conversation
+    delivery: OutboxDelivery
+    engine: Engine
+    client: WebClient
+    settings: Settings
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    client: WebClient | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Kikitori:
+    engine = engine or storage.make_engine(settings.database_url)
+    storage.upgrade(engine)  # the default SQLite database is created on first run
+    client = client or make_web_client(settings.slack_bot_token, settings.slack_api_url)
+    catalog = FlowCatalog(engine, settings.flow_file)
+    delivery = OutboxDelivery(
+        engine,
+        client,
+        settings,
+        catalog.for_version,
+        clock,
+        worker_id=f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}",
+    )
+    conversation = Conversation(
+        engine=engine,
+        client=client,
+        settings=settings,
+        catalog=catalog,
+        clock=clock,
+        after_submit=delivery.deliver_due,  # the admin post goes out at once; the timer retries
+    )
+    app = App(
+        client=client,  # carries the token and SLACK_API_URL
+        signing_secret=settings.slack_signing_secret or "",
+        # Socket Mode needs no signing secret; HTTP mode always verifies signatures.
+        request_verification_enabled=bool(settings.slack_signing_secret),
+        logger=logging.getLogger("bot.bolt"),
+    )
+    register_listeners(app, conversation)
+    return Kikitori(
+        app=app, conversation=conversation, delivery=delivery, engine=engine, client=client, settings=settings
+    )

@@ -1,0 +1,16 @@
+"""Listeners grouped by the Slack feature they serve; each package only registers."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.conversation import Conversation
+from bot.listeners import actions, commands, events, options, views
+
+
+def register_listeners(app: App, conversation: Conversation) -> None:
+    actions.register(app, conversation)
+    commands.register(app, conversation)
+    events.register(app, conversation)
+    options.register(app, conversation)
+    views.register(app, conversation)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot import ids
+from bot.conversation import Conversation
+from bot.listeners.actions import answering, survey_control
+
+
+def register(app: App, conversation: Conversation) -> None:
+    app.action(ids.ANSWER)(answering.answer(conversation))
+    app.action(ids.TOGGLE)(answering.toggle)
+    app.action(ids.NEXT)(answering.next_(conversation))
+    app.action(ids.BACK)(answering.back(conversation))
+    app.action(ids.EDIT)(answering.edit(conversation))
+    app.action(ids.REVIEW_EDIT)(answering.review_edit(conversation))
+    app.action(ids.CONFIRM_CHANGE)(answering.confirm_change(conversation))
+    app.action(ids.KEEP_ANSWER)(answering.keep_answer(conversation))
+    app.action(ids.OPEN_LONG_TEXT)(answering.open_long_text(conversation))
+    for action_id, use_case in (
+        (ids.START, "start"),
+        (ids.RESUME, "resume"),
+        (ids.RESTART, "restart"),
+        (ids.CANCEL, "cancel"),
+        (ids.HELP, "help"),
+    ):
+        app.action(action_id)(survey_control.by_actor(conversation, use_case))
+    app.action(ids.SUBMIT)(survey_control.submit(conversation))

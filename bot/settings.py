@@ -1,0 +1,60 @@
+"""Settings from the environment and `.env` (python-dotenv). Nothing secret is ever logged."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from dotenv import find_dotenv, load_dotenv
+
+SHIPPED_FLOW = Path(__file__).resolve().parents[1] / "flows" / "leak_incident_survey.yaml"
+SLACK_API_URL = "https://slack.com/api/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = SLACK_API_URL
+    admin_channel_id: str | None = None
+    admin_user_ids: frozenset[str] = field(default_factory=frozenset)
+    database_url: str | None = None
+    flow_file: Path = SHIPPED_FLOW
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Tokyo"))
+    port: int = 3000
+    outbox_interval_seconds: float = 10.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, read_dotenv: bool = True) -> Settings:
+        if env is None:
+            if read_dotenv:
+                load_dotenv(find_dotenv(usecwd=True))
+            env = os.environ
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        api_url = get("SLACK_API_URL") or SLACK_API_URL
+        return cls(
+            slack_bot_token=get("SLACK_BOT_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
+            admin_channel_id=get("ADMIN_CHANNEL_ID"),
+            admin_user_ids=frozenset(
+                user.strip() for user in (get("ADMIN_USER_IDS") or "").split(",") if user.strip()
+            ),
+            database_url=get("DATABASE_URL"),
+            flow_file=Path(get("FLOW_FILE") or SHIPPED_FLOW),
+            timezone=ZoneInfo(get("TIMEZONE") or "Asia/Tokyo"),
+            port=int(get("PORT") or 3000),
+            outbox_interval_seconds=float(get("OUTBOX_INTERVAL_SECONDS") or 10),
+        )
+
+    def is_admin(self, user_id: str) -> bool:
+        return user_id in self.admin_user_ids

@@ -1,0 +1,337 @@
+"""Outbox delivery to the admin channel over real HTTP (the fake Slack) on SQLite and PostgreSQL.
+
+The WebClient has no retry handlers here, so every refusal reaches the outbox and it is the
+outbox's retries (driven by an injected clock) that these tests exercise.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from sqlmodel import select
+
+import storage
+from bot.delivery import (
+    ADMIN_SUMMARY,
+    LEASE_SECONDS,
+    OutboxDelivery,
+    backoff_seconds,
+    check_admin_channel,
+    notification_for_submission,
+)
+from bot.fake_slack import FakeSlack
+from bot.masking import PHONE
+from bot.settings import Settings
+from storage import OutboxMessage, OutboxStatus, Submission, enqueue, session_scope
+from tests.bot.test_admin import ADDRESS, MOBILE, MY_NUMBER, fields_of, sample_answers, submit
+from tests.storage.helpers import NOW, race
+
+ADMIN_CHANNEL = "C0ADMINS"
+SETTINGS = Settings(admin_channel_id=ADMIN_CHANNEL)
+
+
+class Clock:
+    """The injected clock: time moves only when a test says so."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+class Crash(BaseException):
+    """The process dies mid-delivery: nothing below the worker catches this."""
+
+
+class CrashingClient(WebClient):
+    def chat_postMessage(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        raise Crash
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as running:
+        running.add_channel(ADMIN_CHANNEL, "survey-admins", is_private=True)
+        running.add_channel("C0PUBLIC", "everyone")
+        running.add_channel("C0OUTSIDE", "outside", is_member=False)
+        yield running
+
+
+def dead_url() -> str:
+    """A loopback URL nobody listens on: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/api/"
+
+
+def no_retry_client(base_url: str, token: str = "xoxb-fake-token") -> WebClient:
+    return WebClient(token=token, base_url=base_url, timeout=5, retry_handlers=[])
+
+
+@pytest.fixture
+def client(fake: FakeSlack) -> WebClient:
+    return no_retry_client(fake.base_url, fake.token)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def delivery(
+    engine: Engine, client: WebClient, clock: Clock, worker_id: str = "w1", settings: Settings = SETTINGS
+) -> OutboxDelivery:
+    return OutboxDelivery(engine, client, settings, partial(storage.load_flow, engine), clock, worker_id)
+
+
+def submit_with_summary(engine: Engine, user_id: str = "U0SATO") -> Submission:
+    return submit(
+        engine, sample_answers(), user_id=user_id, notifications=lambda s: [notification_for_submission(s)]
+    )
+
+
+def outbox(engine: Engine) -> list[OutboxMessage]:
+    with session_scope(engine) as session:
+        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def posted(fake: FakeSlack) -> list[str]:
+    """Receipt numbers of the summaries in the admin channel, in posting order."""
+    return [fields_of(message["blocks"])["受付番号"] for message in fake.messages(ADMIN_CHANNEL)]
+
+
+# --- delivery ------------------------------------------------------------------------------------
+
+
+def test_notification_for_submission() -> None:
+    submission = Submission(draft_id=42, receipt_number="2026-0001", answers={})  # type: ignore[call-arg]
+    notification = notification_for_submission(submission)
+    assert (notification.kind, dict(notification.payload), notification.dedupe_key) == (
+        "admin_summary",
+        {"draft_id": 42},
+        "admin_summary:42",
+    )
+
+
+def test_a_submission_is_posted_once_to_the_admin_channel(
+    engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock
+) -> None:
+    submission = submit_with_summary(engine)
+    worker = delivery(engine, client, clock)
+
+    assert worker.deliver_due() == 1
+    clock.advance(3600)
+    assert worker.deliver_due() == 0
+
+    [message] = fake.messages(ADMIN_CHANNEL)
+    assert fields_of(message["blocks"])["受付番号"] == submission.receipt_number
+    assert PHONE in str(message["blocks"]) and MOBILE not in str(message["blocks"])
+    [row] = outbox(engine)
+    assert (row.kind, row.status, row.attempts, row.sent_at) == (ADMIN_SUMMARY, OutboxStatus.SENT, 1, NOW)
+
+
+def test_refusals_are_retried_with_backoff_until_posted_exactly_once(
+    engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
+    submit_with_summary(engine)
+    worker = delivery(engine, client, clock)
+    fake.fail_next("chat.postMessage", status=500, times=2)
+    fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    fake.fail_next("chat.postMessage", error="channel_not_found")
+
+    errors = []
+    for delay in (10, 20, 40, 80):  # 10 s · 2^(attempts-1)
+        assert worker.deliver_due() == 0
+        [row] = outbox(engine)
+        assert (row.status, row.next_attempt_at, row.claimed_by) == (
+            OutboxStatus.PENDING,
+            clock.now + timedelta(seconds=delay),
+            None,
+        )
+        errors.append(row.last_error)
+        clock.advance(delay - 1)
+        assert worker.deliver_due() == 0  # not due yet: not even claimed
+        clock.advance(1)
+    assert worker.deliver_due() == 1
+
+    assert errors == [
+        "fatal_error (HTTP 500)",
+        "fatal_error (HTTP 500)",
+        "ratelimited (HTTP 429)",
+        "channel_not_found",
+    ]
+    assert len(posted(fake)) == 1
+    assert [method for method, _ in fake.calls].count("chat.postMessage") == 5
+    [row] = outbox(engine)
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 5)
+    clock.advance(86_400)
+    assert worker.deliver_due() == 0 and len(posted(fake)) == 1
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "channel_not_found" in logged
+    for secret in (MOBILE, ADDRESS, MY_NUMBER, "新潟 太郎", fake.token):
+        assert secret not in logged
+
+
+def test_retry_after_longer_than_the_backoff_is_respected(
+    engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock
+) -> None:
+    submit_with_summary(engine)
+    fake.fail_next("chat.postMessage", status=429, retry_after=30)
+    worker = delivery(engine, client, clock)
+    assert worker.deliver_due() == 0
+    assert outbox(engine)[0].next_attempt_at == NOW + timedelta(seconds=30)
+
+
+def test_a_connection_error_is_retried(
+    engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock
+) -> None:
+    submit_with_summary(engine)
+    unreachable = no_retry_client(dead_url())
+
+    assert delivery(engine, unreachable, clock).deliver_due() == 0
+    [row] = outbox(engine)
+    assert (row.last_error, row.next_attempt_at) == ("URLError", NOW + timedelta(seconds=10))
+    clock.advance(10)
+    assert delivery(engine, client, clock).deliver_due() == 1
+    assert len(posted(fake)) == 1
+
+
+def test_backoff_is_capped_at_an_hour() -> None:
+    assert [backoff_seconds(n) for n in (1, 2, 3, 9, 10, 100)] == [10, 20, 40, 2560, 3600, 3600]
+
+
+def test_two_workers_delivering_at_once_post_each_summary_once(
+    engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock
+) -> None:
+    receipts = sorted(submit_with_summary(engine, user_id=f"U0USER{n}").receipt_number for n in range(6))
+    fake.slow("chat.postMessage", 0.01)  # keep both workers busy at the same time
+    workers = [delivery(engine, client, clock, worker_id=f"w{n}") for n in range(2)]
+
+    def drain(index: int) -> int:
+        total = 0
+        while delivered := workers[index].deliver_due(limit=1):
+            total += delivered
+        return total
+
+    results = race(2, drain)
+
+    assert sum(r for r in results if isinstance(r, int)) == 6, results
+    assert sorted(posted(fake)) == receipts
+    assert {row.status for row in outbox(engine)} == {OutboxStatus.SENT}
+
+
+def test_a_crash_after_claiming_is_delivered_by_another_worker_after_the_lease(
+    engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock
+) -> None:
+    submission = submit_with_summary(engine)
+    crashing = CrashingClient(token=fake.token, base_url=fake.base_url, retry_handlers=[])
+    with pytest.raises(Crash):
+        delivery(engine, crashing, clock, worker_id="crashed").deliver_due()
+    [row] = outbox(engine)
+    assert (row.claimed_by, row.status) == ("crashed", OutboxStatus.PENDING)
+
+    survivor = delivery(engine, client, clock, worker_id="survivor")
+    assert LEASE_SECONDS == 120
+    clock.advance(LEASE_SECONDS - 1)
+    assert survivor.deliver_due() == 0  # the crashed worker's lease still holds
+    clock.advance(1)
+    assert survivor.deliver_due() == 1
+
+    assert posted(fake) == [submission.receipt_number]
+    [row] = outbox(engine)
+    assert (row.claimed_by, row.status, row.attempts) == ("survivor", OutboxStatus.SENT, 2)
+
+
+def test_without_an_admin_channel_nothing_is_claimed_and_one_warning_is_logged(
+    engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.delivery")
+    submit_with_summary(engine)
+    unconfigured = delivery(engine, client, clock, settings=Settings(admin_channel_id=None))
+
+    assert unconfigured.deliver_due() == 0
+    assert unconfigured.deliver_due() == 0
+
+    assert [r.getMessage() for r in caplog.records] == [
+        "ADMIN_CHANNEL_ID is not set: admin summaries wait in the outbox"
+    ]
+    [row] = outbox(engine)
+    assert (row.attempts, row.claimed_by) == (0, None)
+    assert fake.calls == []
+    assert delivery(engine, client, clock).deliver_due() == 1  # configured later: it goes out
+
+
+def test_an_unknown_kind_is_put_aside_for_a_day(
+    engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    enqueue(engine, "mystery", {"x": 1}, "mystery:1", NOW)
+
+    assert delivery(engine, client, clock).deliver_due() == 0
+
+    [row] = outbox(engine)
+    assert (row.status, row.last_error) == (OutboxStatus.PENDING, "unknown kind mystery")
+    assert row.next_attempt_at == NOW + timedelta(days=1)
+    assert fake.calls == []
+    assert any(r.levelno == logging.ERROR and "mystery" in r.getMessage() for r in caplog.records)
+
+
+def test_a_broken_message_does_not_hold_up_the_others(
+    engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock
+) -> None:
+    enqueue(engine, ADMIN_SUMMARY, {"draft_id": 999}, "admin_summary:999", NOW - timedelta(seconds=1))
+    submission = submit_with_summary(engine)
+
+    assert delivery(engine, client, clock).deliver_due() == 1
+
+    assert posted(fake) == [submission.receipt_number]
+    missing = next(row for row in outbox(engine) if row.payload == {"draft_id": 999})
+    assert (missing.status, missing.last_error) == (OutboxStatus.PENDING, "submission_not_found")
+
+
+# --- start-up check of the admin channel ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("channel", "expected"),
+    [
+        (ADMIN_CHANNEL, []),
+        ("C0PUBLIC", ["公開チャンネル"]),
+        ("C0OUTSIDE", ["公開チャンネル", "メンバーではありません"]),
+        ("C0NOWHERE", ["見つかりません"]),
+        (None, ["ADMIN_CHANNEL_ID が設定されていません"]),
+    ],
+)
+def test_check_admin_channel_warns_about_unsafe_or_unusable_channels(
+    client: WebClient, channel: str | None, expected: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    log = logging.getLogger("tests.startup")
+    caplog.set_level(logging.WARNING, logger="tests.startup")
+
+    warnings = check_admin_channel(client, channel, log)
+
+    assert len(warnings) == len(expected)
+    assert all(part in warning for part, warning in zip(expected, warnings, strict=True))
+    assert [r.getMessage() for r in caplog.records if r.name == "tests.startup"] == warnings
+
+
+def test_check_admin_channel_never_raises(fake: FakeSlack, client: WebClient) -> None:
+    log = logging.getLogger("tests.startup")
+    fake.fail_next("conversations.info", status=500)
+    assert check_admin_channel(client, ADMIN_CHANNEL, log) == [
+        f"管理者チャンネル {ADMIN_CHANNEL} を確認できませんでした(fatal_error (HTTP 500))。"
+    ]
+    [warning] = check_admin_channel(no_retry_client(dead_url()), ADMIN_CHANNEL, log)
+    assert warning == f"管理者チャンネル {ADMIN_CHANNEL} を確認できませんでした(URLError)。"
