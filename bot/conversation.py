@@ -117,13 +117,7 @@ class Conversation:
     def resume(self, actor: Actor) -> None:
         draft = self._active_draft(actor)
         if draft is None:
-            self._say(
-                actor,
-                blocks.notice(
-                    "回答途中の調査はありません。",
-                    blocks.button("回答を始める", ids.START, style="primary"),
-                ),
-            )
+            self._say_no_draft(actor)
             return
         self._ask_where_left(actor, draft)
 
@@ -175,13 +169,7 @@ class Conversation:
     def status(self, actor: Actor) -> None:
         draft = self._active_draft(actor)
         if draft is None:
-            self._say(
-                actor,
-                blocks.notice(
-                    "回答途中の調査はありません。",
-                    blocks.button("回答を始める", ids.START, style="primary"),
-                ),
-            )
+            self._say_no_draft(actor)
             return
         flow = self.catalog.for_version(draft.flow_version_id)
         done = progress(flow, draft.answers)
@@ -474,6 +462,14 @@ class Conversation:
     def _active_draft(self, actor: Actor) -> Draft | None:
         return storage.find_active_draft(
             self.engine, team_id=actor.team_id, user_id=actor.user_id, flow_id=self.catalog.current.id
+        )
+
+    def _say_no_draft(self, actor: Actor) -> None:
+        self._say(
+            actor,
+            blocks.notice(
+                "回答途中の調査はありません。", blocks.button("回答を始める", ids.START, style="primary")
+            ),
         )
 
     def _offer_resume(self, actor: Actor, draft: Draft) -> None:
