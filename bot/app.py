@@ -15,10 +15,12 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 import storage
+from bot.admin_desk import AdminDesk
 from bot.conversation import Conversation
 from bot.delivery import OutboxDelivery
 from bot.flow_catalog import FlowCatalog
 from bot.listeners import register_listeners
+from bot.redelivery import skip_redelivered_events
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 
@@ -39,6 +41,12 @@ class Kikitori:
     engine: Engine
     client: WebClient
     settings: Settings
+    clock: Callable[[], datetime]
+
+    def run_due_work(self) -> None:
+        """Everything a timer tick does: deliver due outbox messages, forget old event ids."""
+        self.delivery.deliver_due()
+        storage.forget_old_events(self.engine, self.clock())
 
 
 def create_app(
@@ -75,7 +83,15 @@ def create_app(
         request_verification_enabled=bool(settings.slack_signing_secret),
         logger=logging.getLogger("bot.bolt"),
     )
-    register_listeners(app, conversation)
+    app.use(skip_redelivered_events(engine, clock))
+    desk = AdminDesk(engine=engine, client=client, settings=settings, catalog=catalog)
+    register_listeners(app, conversation, desk)
     return Kikitori(
-        app=app, conversation=conversation, delivery=delivery, engine=engine, client=client, settings=settings
+        app=app,
+        conversation=conversation,
+        delivery=delivery,
+        engine=engine,
+        client=client,
+        settings=settings,
+        clock=clock,
     )

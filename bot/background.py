@@ -15,13 +15,13 @@ log = logging.getLogger(__name__)
 def start_background_jobs(bot: Kikitori) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
-        bot.delivery.deliver_due,
+        bot.run_due_work,
         "interval",
         seconds=bot.settings.outbox_interval_seconds,
-        id="outbox",
+        id="due-work",
         max_instances=1,
         coalesce=True,
     )
     scheduler.start()
-    log.info("background jobs started (outbox every %ss)", bot.settings.outbox_interval_seconds)
+    log.info("background jobs started (every %ss)", bot.settings.outbox_interval_seconds)
     return scheduler

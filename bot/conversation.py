@@ -11,7 +11,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from bot import blocks, ids
 from bot.blocks import Message
 from bot.delivery import notification_for_submission
 from bot.flow_catalog import FlowCatalog
+from bot.home import HomeState, home_view
 from bot.ids import DraftRef
 from bot.settings import Settings
 from flows.answers import InvalidAnswer
@@ -201,6 +202,19 @@ class Conversation:
             ]
         )
         self._say(actor, blocks.notice(text))
+
+    def publish_home(self, actor: Actor, note: str | None = None) -> None:
+        """The App Home tab for this person: the survey, their draft's state, and buttons."""
+        flow = self.catalog.current
+        draft = self._active_draft(actor)
+        state = HomeState(flow=flow, is_open=self._is_open(flow), note=note)
+        if draft is not None:
+            state = replace(
+                state,
+                draft_progress=progress(self.catalog.for_version(draft.flow_version_id), draft.answers),
+                last_activity=draft.last_activity_at.astimezone(self.settings.timezone),
+            )
+        self.client.views_publish(user_id=actor.user_id, view=home_view(state))
 
     # --- answering ------------------------------------------------------------------------------
 

@@ -200,7 +200,7 @@ def check_admin_channel(client: WebClient, channel_id: str | None, logger: loggi
 def _admin_channel_problems(client: WebClient, channel_id: str | None) -> list[str]:
     if not channel_id:
         return [
-            "ADMIN_CHANNEL_ID が設定されていません。回答は保存されますが、管理者チャンネルへの通知は送られません。"
+            "ADMIN_CHANNEL_ID is not set: answers are saved, but no summary is posted for administrators."
         ]
     try:
         channel = client.conversations_info(channel=channel_id)["channel"]
@@ -208,21 +208,21 @@ def _admin_channel_problems(client: WebClient, channel_id: str | None) -> list[s
         code = slack_error_code(error)
         if code == "channel_not_found":
             return [
-                f"管理者チャンネル {channel_id} が見つかりません。ADMIN_CHANNEL_ID を確認し、"
-                "非公開チャンネルの場合はボットを招待してください。"
+                f"admin channel {channel_id} not found: check ADMIN_CHANNEL_ID, and invite the bot "
+                "if the channel is private."
             ]
-        return [f"管理者チャンネル {channel_id} を確認できませんでした({code})。"]
+        return [f"could not check admin channel {channel_id} ({code})"]
     except Exception as error:  # start-up goes on; the outbox keeps the summaries until it works
-        return [f"管理者チャンネル {channel_id} を確認できませんでした({type(error).__name__})。"]
+        return [f"could not check admin channel {channel_id} ({type(error).__name__})"]
     problems = []
     if not channel.get("is_private", False):
         problems.append(
-            f"管理者チャンネル {channel_id} は公開チャンネルです。回答の概要はワークスペースの誰でも読めます。"
-            "非公開チャンネルを使ってください。"
+            f"admin channel {channel_id} is public: anyone in the workspace can read the summaries. "
+            "Use a private channel."
         )
     if not channel.get("is_im") and not channel.get("is_member", False):
         problems.append(
-            f"ボットが管理者チャンネル {channel_id} のメンバーではありません。"
-            "/invite でボットを招待しないと通知を投稿できません。"
+            f"the bot is not a member of admin channel {channel_id}: /invite the bot, or summaries "
+            "cannot be posted."
         )
     return problems

@@ -22,6 +22,7 @@ CONFIRM_CHANGE = "kk_confirm_change"
 KEEP_ANSWER = "kk_keep_answer"
 SUBMIT = "kk_submit"
 CANCEL = "kk_cancel"
+ASK_TO_CANCEL = "kk_ask_to_cancel"  # from the Home tab: the DM asks to confirm
 START = "kk_start"
 RESUME = "kk_resume"
 RESTART = "kk_restart"

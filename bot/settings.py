@@ -25,6 +25,7 @@ class Settings:
     database_url: str | None = None
     flow_file: Path = SHIPPED_FLOW
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Tokyo"))
+    host: str = "0.0.0.0"  # HTTP mode listens here; the sandbox always stays on 127.0.0.1
     port: int = 3000
     outbox_interval_seconds: float = 10.0
 
@@ -52,6 +53,7 @@ class Settings:
             database_url=get("DATABASE_URL"),
             flow_file=Path(get("FLOW_FILE") or SHIPPED_FLOW),
             timezone=ZoneInfo(get("TIMEZONE") or "Asia/Tokyo"),
+            host=get("HOST") or "0.0.0.0",
             port=int(get("PORT") or 3000),
             outbox_interval_seconds=float(get("OUTBOX_INTERVAL_SECONDS") or 10),
         )

@@ -17,6 +17,7 @@ from storage.errors import (
     FlowVersionNotFound,
     StorageError,
 )
+from storage.events import first_delivery, forget_old_events
 from storage.flow_versions import FlowVersionInfo, load_flow, register_flow
 from storage.models import (
     Department,
@@ -26,6 +27,7 @@ from storage.models import (
     OutboxMessage,
     OutboxStatus,
     ReceiptCounter,
+    ReceivedEvent,
     Submission,
 )
 from storage.outbox import Notification, claim_due, enqueue, mark_failed, mark_sent
@@ -48,6 +50,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "ReceiptCounter",
+    "ReceivedEvent",
     "StorageError",
     "Submission",
     "cancel_draft",
@@ -55,6 +58,8 @@ __all__ = [
     "database_url",
     "enqueue",
     "find_active_draft",
+    "first_delivery",
+    "forget_old_events",
     "format_receipt_number",
     "get_draft",
     "get_submission",

@@ -165,3 +165,13 @@ class Department(_Table, table=True):
 
     code: str = Field(primary_key=True, max_length=32)
     name: str = Field(max_length=200)
+
+
+class ReceivedEvent(_Table, table=True):
+    """An Events API delivery already handled: Slack redelivers the same event_id when an answer
+    was slow or failed, and Bolt does not deduplicate."""
+
+    __tablename__ = "received_event"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = Field(index=True)

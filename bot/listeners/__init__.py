@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.admin_desk import AdminDesk
 from bot.conversation import Conversation
 from bot.listeners import actions, commands, events, options, views
 
 
-def register_listeners(app: App, conversation: Conversation) -> None:
-    actions.register(app, conversation)
-    commands.register(app, conversation)
+def register_listeners(app: App, conversation: Conversation, desk: AdminDesk) -> None:
+    actions.register(app, conversation, desk)
+    commands.register(app, conversation, desk)
     events.register(app, conversation)
     options.register(app, conversation)
     views.register(app, conversation)

@@ -31,3 +31,7 @@ def action_of(body: dict[str, Any]) -> dict[str, Any]:
 
 def ref_of(body: dict[str, Any]) -> DraftRef | None:
     return DraftRef.parse(action_of(body).get("block_id"))
+
+
+def from_home_tab(body: dict[str, Any]) -> bool:
+    return (body.get("view") or {}).get("type") == "home"

@@ -3,11 +3,13 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import ids
+from bot.admin_desk import AdminDesk
 from bot.conversation import Conversation
-from bot.listeners.actions import answering, survey_control
+from bot.listeners.actions import admin, answering, survey_control
 
 
-def register(app: App, conversation: Conversation) -> None:
+def register(app: App, conversation: Conversation, desk: AdminDesk) -> None:
+    app.action(ids.ADMIN_FULL_ANSWERS)(admin.full_answers(desk))
     app.action(ids.ANSWER)(answering.answer(conversation))
     app.action(ids.TOGGLE)(answering.toggle)
     app.action(ids.NEXT)(answering.next_(conversation))
@@ -22,6 +24,7 @@ def register(app: App, conversation: Conversation) -> None:
         (ids.RESUME, "resume"),
         (ids.RESTART, "restart"),
         (ids.CANCEL, "cancel"),
+        (ids.ASK_TO_CANCEL, "ask_to_cancel"),
         (ids.HELP, "help"),
     ):
         app.action(action_id)(survey_control.by_actor(conversation, use_case))

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.admin_desk import AdminDesk
 from bot.conversation import Conversation
 from bot.listeners.commands.survey import survey_command
 
 
-def register(app: App, conversation: Conversation) -> None:
+def register(app: App, conversation: Conversation, desk: AdminDesk) -> None:
     app.command("/survey")(survey_command(conversation))

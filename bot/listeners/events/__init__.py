@@ -20,4 +20,10 @@ def register(app: App, conversation: Conversation) -> None:
         name = subcommand_of(text) if text else None
         getattr(conversation, name or "help")(actor)
 
+    def home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("tab") != "home":
+            return
+        conversation.publish_home(Actor(team_id=str(body.get("team_id")), user_id=str(event.get("user"))))
+
     app.event("message")(direct_message)
+    app.event("app_home_opened")(home_opened)

@@ -1,0 +1,49 @@
+"""`python -m bot`: run the bot in the mode the settings call for (see bot/runner.py)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from bot.runner import Mode, choose_mode, prepare, run_http, run_socket_mode
+from bot.settings import Settings
+
+
+def configure_logging() -> None:
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # At DEBUG the SDKs log request bodies and headers: answers and tokens. Never below INFO.
+    for noisy in ("slack_sdk", "slack_bolt", "bot.bolt", "urllib3"):
+        logger = logging.getLogger(noisy)
+        logger.setLevel(max(logger.getEffectiveLevel(), logging.INFO))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Run the Kikitori Slack bot.")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--socket-mode", action="store_const", const=Mode.SOCKET, dest="mode")
+    group.add_argument("--http", action="store_const", const=Mode.HTTP, dest="mode")
+    group.add_argument("--sandbox", action="store_const", const=Mode.SANDBOX, dest="mode")
+    args = parser.parse_args(argv)
+    configure_logging()
+    settings = Settings.from_env()
+    choice = choose_mode(settings, args.mode)
+    if choice.problem:
+        print(choice.problem, file=sys.stderr)
+        return 2
+    if choice.mode is Mode.SOCKET:
+        run_socket_mode(prepare(settings))
+    elif choice.mode is Mode.HTTP:
+        run_http(settings)
+    else:
+        from bot.sandbox import run_sandbox
+
+        return run_sandbox(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

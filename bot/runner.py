@@ -1,0 +1,126 @@
+"""How `python -m bot` runs: Socket Mode, HTTP under gunicorn, or the local sandbox.
+
+The mode follows the settings (an explicit choice wins): an app-level token means Socket Mode
+(no public URL, suits an office behind a firewall); a signing secret means HTTP; no Slack settings
+at all means the local sandbox. Anything in between is a mistake, and we say what is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot.app import Kikitori, create_app
+from bot.background import start_background_jobs
+from bot.delivery import check_admin_channel
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Mode(StrEnum):
+    SOCKET = "socket"
+    HTTP = "http"
+    SANDBOX = "sandbox"
+
+
+@dataclass(frozen=True)
+class Choice:
+    mode: Mode | None
+    missing: tuple[str, ...] = ()
+
+    @property
+    def problem(self) -> str | None:
+        if self.mode is not None:
+            return None
+        return (
+            "Cannot start: "
+            + "; ".join(self.missing)
+            + ". See README.md, 'Install in your Slack workspace', or unset every SLACK_* setting "
+            "to try the local sandbox."
+        )
+
+
+def choose_mode(settings: Settings, requested: Mode | None = None) -> Choice:
+    """Which mode to run, or what is missing for the one that was asked for."""
+    if requested is Mode.SANDBOX:
+        return Choice(Mode.SANDBOX)
+    wants = requested or _implied_mode(settings)
+    if wants is None:
+        return Choice(Mode.SANDBOX)
+    missing = []
+    if not settings.slack_bot_token:
+        missing.append("SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-…) is not set")
+    if wants is Mode.SOCKET and not settings.slack_app_token:
+        missing.append("SLACK_APP_TOKEN (an app-level token, xapp-…, with connections:write) is not set")
+    if wants is Mode.HTTP and not settings.slack_signing_secret:
+        missing.append("SLACK_SIGNING_SECRET (Basic Information → Signing Secret) is not set")
+    if wants is Mode.SOCKET and settings.slack_app_token and not settings.slack_app_token.startswith("xapp-"):
+        missing.append("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+    if missing:
+        return Choice(None, tuple(missing))
+    return Choice(wants)
+
+
+def _implied_mode(settings: Settings) -> Mode | None:
+    if settings.slack_app_token:
+        return Mode.SOCKET
+    if settings.slack_signing_secret:
+        return Mode.HTTP
+    if settings.slack_bot_token:
+        return Mode.HTTP  # a token alone: report the missing secret rather than start a sandbox
+    return None
+
+
+def prepare(settings: Settings, **factory_options: Any) -> Kikitori:
+    """The bot plus what every serving process runs beside it."""
+    bot = create_app(settings, **factory_options)
+    check_admin_channel(bot.client, settings.admin_channel_id, log)
+    return bot
+
+
+def run_socket_mode(bot: Kikitori, *, block: bool = True) -> Any:
+    """Connect to Slack over a WebSocket. Returns the handler (started) when not blocking."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(bot.app, app_token=bot.settings.slack_app_token)
+    scheduler = start_background_jobs(bot)
+    if not block:
+        handler.connect()
+        handler.scheduler = scheduler  # type: ignore[attr-defined]  # so the caller can stop both
+        return handler
+    log.info("starting in Socket Mode")
+    try:
+        handler.start()
+    finally:
+        scheduler.shutdown(wait=False)
+    return handler
+
+
+def run_http(settings: Settings) -> None:
+    """Serve the Bolt endpoint with gunicorn (threaded workers) on PORT."""
+    from gunicorn.app.base import BaseApplication
+
+    from bot.wsgi import wsgi_application
+
+    class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{settings.host}:{settings.port}")
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("workers", int(os.environ.get("WEB_CONCURRENCY") or 2))
+            self.cfg.set("threads", int(os.environ.get("GUNICORN_THREADS") or 8))
+            self.cfg.set("timeout", 30)
+            self.cfg.set("accesslog", None)  # request lines carry nothing useful and would grow logs
+
+        def load(self) -> Callable[..., Any]:
+            # Runs in each worker process: every worker has its own app, engine and timers.
+            bot = prepare(settings)
+            start_background_jobs(bot)
+            return wsgi_application(bot)
+
+    log.info("starting in HTTP mode on port %s", settings.port)
+    _Gunicorn().run()

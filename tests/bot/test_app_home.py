@@ -1,0 +1,87 @@
+"""The App Home tab: published when opened, showing the person's own draft, with working buttons."""
+
+from __future__ import annotations
+
+from bot import ids
+from bot.app import Kikitori
+from bot.conversation import Actor
+from bot.fake_slack import FakeSlack
+from tests import slack_requests as sr
+from tests.bot.harness import Person
+
+
+def _open_home(person: Person) -> dict:
+    before = [m for m, _ in person.fake.calls].count("views.publish")
+    response = person.sender.send(sr.app_home_opened(person.user_id))
+    assert response.status == 200
+    person.fake.wait_for(lambda: [m for m, _ in person.fake.calls].count("views.publish") > before)
+    home = person.fake.home_view(person.user_id)
+    assert home is not None
+    return home
+
+
+def _click_in_home(person: Person, home: dict, action_id: str) -> None:
+    block_id, element = sr.find_element(home["blocks"], lambda el: el.get("action_id") == action_id)
+    request = sr.view_block_actions(
+        user_id=person.user_id, team_id=sr.TEAM_ID, view=home, action=sr.action_for(block_id, element)
+    )
+    assert person.sender.send(request).status == 200
+
+
+def test_home_without_a_draft_offers_to_start_and_the_button_starts_in_the_dm(
+    bot: Kikitori, respondent: Person
+) -> None:
+    home = _open_home(respondent)
+    text = str(home["blocks"])
+    assert "個人情報" in text and "回答途中の調査はありません" in text
+    _click_in_home(respondent, home, ids.START)
+    respondent.question("org")  # the first question arrives in the DM
+    refreshed = respondent.fake.wait_for(
+        lambda: (h := respondent.fake.home_view(respondent.user_id)) and "回答途中です" in str(h) and h
+    )
+    assert "メッセージ" in str(refreshed["blocks"])  # says where the question went
+    assert "回答済み 0問" in str(refreshed["blocks"])
+
+
+def test_home_shows_progress_and_resumes_where_left(bot: Kikitori, respondent: Person) -> None:
+    respondent.command("")
+    org = respondent.question("org")
+    respondent.act(
+        org,
+        ids.ANSWER,
+        {
+            "text": {"type": "plain_text", "text": "010020 総務部 法務文書課", "emoji": True},
+            "value": "010020",
+        },
+    )
+    respondent.question("respondent_name")
+    home = _open_home(respondent)
+    assert "回答済み 1問" in str(home["blocks"])
+    before = len(respondent.messages())
+    _click_in_home(respondent, home, ids.RESUME)
+    respondent.question("respondent_name", after=before)
+
+
+def test_the_messages_tab_does_not_publish_a_home(
+    bot: Kikitori, respondent: Person, fake_slack: FakeSlack
+) -> None:
+    response = respondent.sender.send(sr.app_home_opened(respondent.user_id, tab="messages"))
+    assert response.status == 200
+    _open_home(respondent)  # a later home event is handled, so the first one was seen and ignored
+    assert [m for m, _ in fake_slack.calls].count("views.publish") == 1
+
+
+def test_cancel_from_home_asks_for_confirmation_in_the_dm(bot: Kikitori, respondent: Person) -> None:
+    respondent.command("")
+    respondent.question("org")
+    home = _open_home(respondent)
+    before = len(respondent.messages())
+    _click_in_home(respondent, home, ids.ASK_TO_CANCEL)
+    asked = respondent.wait_for_message(lambda m: "中止しますか" in m.get("text", ""), after=before)
+    respondent.act(asked, ids.CANCEL)
+    respondent.wait_for_message(lambda m: "中止し" in m.get("text", "") and "削除" in m.get("text", ""))
+    assert bot.conversation._active_draft(_actor(respondent)) is None
+
+
+def _actor(person: Person) -> Actor:  # the identity the listeners read from Slack's payloads
+    return Actor(team_id=sr.TEAM_ID, user_id=person.user_id)
