@@ -8,6 +8,8 @@ from typing import Any
 
 from bot.conversation import Actor, Conversation
 
+SURVEY_COMMAND = "/survey"  # also in bot/manifests/*.yaml
+
 SUBCOMMANDS: dict[str, str] = {
     "": "start_or_resume",
     "開始": "start",
