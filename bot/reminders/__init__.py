@@ -1,0 +1,35 @@
+"""Reminders: the business calendar and the reminder policy (pure; the sweep lives elsewhere)."""
+
+from bot.reminders.calendar import (
+    BusinessCalendar,
+    calendar_from_config,
+    parse_business_hours,
+    parse_closed_days,
+)
+from bot.reminders.policy import (
+    ReminderPolicy,
+    ReminderState,
+    Step,
+    due_now,
+    next_step,
+    record_activity,
+    record_escalation,
+    record_reminder,
+    record_snooze,
+)
+
+__all__ = [
+    "BusinessCalendar",
+    "ReminderPolicy",
+    "ReminderState",
+    "Step",
+    "calendar_from_config",
+    "due_now",
+    "next_step",
+    "parse_business_hours",
+    "parse_closed_days",
+    "record_activity",
+    "record_escalation",
+    "record_reminder",
+    "record_snooze",
+]
