@@ -90,7 +90,11 @@ def run_socket_mode(bot: Kikitori, *, block: bool = True) -> Any:
     handler = SocketModeHandler(bot.app, app_token=bot.settings.slack_app_token)
     scheduler = start_background_jobs(bot)
     if not block:
-        handler.connect()
+        try:
+            handler.connect()
+        except BaseException:
+            scheduler.shutdown(wait=False)  # a wrong token or no network: leave nothing running
+            raise
         handler.scheduler = scheduler  # type: ignore[attr-defined]  # so the caller can stop both
         return handler
     log.info("starting in Socket Mode")

@@ -1,8 +1,9 @@
 """HTTP plumbing: serve a `Workspace` on loopback the way slack.com and files.slack.com answer.
 
 Routes: POST/GET /api/<method> (the Web API), POST /upload/<file_id> (the URL that
-files.getUploadURLExternal hands out), GET /_fake/state (JSON for tests and the browser sandbox)
-and GET /_fake/files/<file_id> (an uploaded file's bytes).
+files.getUploadURLExternal hands out), POST /_fake/respond/<key> (a response_url handed out by
+`Workspace.response_url`), GET /_fake/state (JSON for tests and the browser sandbox) and
+GET /_fake/files/<file_id> (an uploaded file's bytes).
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_reply(fake.dispatch(method, params, _bearer(self.headers.get("Authorization"))))
         elif self.command == "POST" and path.path.startswith("/upload/"):
             self._upload(path.path.removeprefix("/upload/"), body)
+        elif self.command == "POST" and path.path.startswith("/_fake/respond/"):
+            self._respond(path.path.removeprefix("/_fake/respond/"), body)
         elif self.command == "GET" and path.path == "/_fake/state":
             self._send_reply(Reply(200, fake.snapshot(), {}))
         elif self.command == "GET" and path.path.startswith("/_fake/files/"):
@@ -158,6 +161,25 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, f"OK - {len(body)}".encode(), "text/plain")
         else:
             self._send(404, b"Not Found", "text/plain")
+
+    def _respond(self, key: str, body: bytes) -> None:
+        """A response_url POST (JSON, as slack_sdk's WebhookClient and Bolt's respond() send it)."""
+        try:
+            params = json.loads(body or b"{}")
+        except json.JSONDecodeError:
+            params = None
+        if not isinstance(params, dict):
+            self._send(400, b"invalid_payload", "text/plain")
+            return
+        try:
+            found = self.server.fake.respond(key, params)
+        except ApiError as refusal:
+            self._send(400, refusal.error.encode(), "text/plain")
+            return
+        if found:
+            self._send_reply(Reply(200, {"ok": True}, {}))
+        else:
+            self._send(404, b"expired_url", "text/plain")
 
     def _send_reply(self, reply: Reply) -> None:
         body = json.dumps(reply.body, ensure_ascii=False).encode("utf-8")

@@ -14,6 +14,7 @@ import re
 import secrets
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ VIEW_TITLE_LIMIT = 24
 TEXT_LIMIT = 40_000
 MODAL_STACK_LIMIT = 3
 UPLOAD = "upload"  # pseudo method name for the upload URL, so fail_next/slow can target it too
+# Methods that take the app-level token (xapp-…) instead of the bot token, as Slack's docs list them.
+APP_LEVEL_METHODS = frozenset({"apps.connections.open"})
 
 _API: dict[str, Handler] = {}
 
@@ -84,6 +87,7 @@ class Workspace:
         bot_user_id: str = "U0KIKIBOT",
         bot_id: str = "B0KIKIBOT",
         app_id: str = "A0KIKITORI",
+        app_token: str = "xapp-1-A0KIKITORI-1000000000000-fake",
         users: Mapping[str, str] | None = None,
         channels: Mapping[str, str] | None = None,
         scopes: str = "chat:write,im:write,im:history,users:read,files:write,channels:read,groups:read",
@@ -95,6 +99,9 @@ class Workspace:
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.app_id = app_id
+        self.app_token = app_token
+        # Where apps.connections.open points: set by a running FakeSocketMode (fake_slack/socket_mode.py).
+        self.socket_mode_url: str | None = None
         self.scopes = scopes
         # Slack expires a trigger_id after 3 s; None turns the check off for slow debugging sessions.
         self.trigger_ttl = trigger_ttl
@@ -161,9 +168,11 @@ class Workspace:
             self._triggers: dict[str, tuple[str, float]] = {}  # trigger_id → (user, issued at)
             self._exchanged: set[str] = set()
             self._files: dict[str, Params] = {}
+            self._responses: dict[str, tuple[str, str, str | None]] = {}  # response_url key → where
             self._calls: list[tuple[str, Params]] = []
             self._failures: dict[str, deque[Failure]] = {}
             self._delays: dict[str, float] = {}
+            self._tickets: set[str] = set()  # Socket Mode tickets handed out and not yet used
 
     def issue_trigger(self, user: str) -> str:
         """A trigger_id as Slack would put in an interaction payload from `user` (single use)."""
@@ -176,6 +185,112 @@ class Workspace:
         """Close the user's modals, as Slack does on Cancel or `response_action: clear`."""
         with self._lock:
             self._close_stack(user)
+
+    # ----- what Slack itself does (for the browser sandbox) -------------------------------------
+    # These are not API methods: they are what Slack's client and servers do around the app, so
+    # they are not recorded in `calls`.
+
+    def post_user_message(self, channel: str, user: str, text: str) -> Params:
+        """A person writes `text` in `channel` (their DM with the app); returns the stored message."""
+        with self._lock:
+            if not user or not _USER_ID.match(user):
+                raise ApiError("user_not_found")
+            channel = self._resolve_channel(channel)
+            message: Params = {
+                "type": "message",
+                "ts": self._next_ts(),
+                "user": user,
+                "team": self.team_id,
+                "text": str(text),
+            }
+            self._store(channel, message)
+            return copy.deepcopy(message)
+
+    def response_url(self, channel: str, user: str, message_ts: str | None = None) -> str:
+        """A response_url for an interaction by `user` in `channel` (on the message `message_ts`)."""
+        with self._lock:
+            key = secrets.token_urlsafe(16)
+            self._responses[key] = (self._resolve_channel(channel), user, message_ts)
+            return f"{self.root_url}_fake/respond/{key}"
+
+    def respond(self, key: str, body: Params) -> bool:
+        """A POST to a response_url; False if no such URL was handed out."""
+        with self._lock:
+            where = self._responses.get(key)
+            if where is None:
+                return False
+            channel, user, message_ts = where
+            self.apply_response(channel, user, body, message_ts=message_ts)
+            return True
+
+    def apply_response(self, channel: str, user: str, body: Params, *, message_ts: str | None = None) -> None:
+        """Show an app's reply as Slack does: a slash command's ack body or a response_url POST.
+        Ephemeral unless `response_type` is `in_channel`; `replace_original`/`delete_original`
+        act on the message the interaction came from."""
+        with self._lock:
+            channel = self._resolve_channel(channel)
+            original = self._messages.get(channel, {}).get(message_ts or "")
+            if _truthy(body.get("delete_original")) and original is not None:
+                del self._messages[channel][original["ts"]]
+                return
+            fields = {k: v for k, v in body.items() if k in ("text", "blocks", "attachments")}
+            if not fields:
+                return  # an empty acknowledgement shows nothing
+            if _truthy(body.get("replace_original")) and original is not None:
+                message = self._message(fields, channel, original["ts"])
+                message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
+                self._store(channel, message)
+            elif body.get("response_type") == "in_channel":
+                self._store(channel, self._message(fields, channel, self._next_ts()))
+            else:
+                message = self._message(fields, channel, self._next_ts())
+                self._ephemeral.setdefault((channel, user), []).append(message)
+
+    def view(self, view_id: str) -> Params | None:
+        return self._read(lambda: self._views.get(view_id))
+
+    def answer_view_submission(self, user: str, view_id: str, body: Params) -> dict[str, str] | None:
+        """What Slack does with the app's answer to a view_submission of `view_id`: close it (an
+        empty answer), `update` it, `push` a view, `clear` the stack, or keep it open showing the
+        `errors` (returned, block_id → message)."""
+        with self._lock:
+            stack = self._stacks.get(user, [])
+            if view_id not in stack:
+                return None
+            action = body.get("response_action")
+            if action == "errors":
+                return {str(k): str(v) for k, v in (body.get("errors") or {}).items()}
+            if action == "clear":
+                self._close_stack(user)
+            elif action == "update":
+                current = self._views[view_id]
+                view = self._view({"view": body.get("view")}, kind="modal", view_id=view_id)
+                view.update(
+                    root_view_id=current["root_view_id"], previous_view_id=current["previous_view_id"]
+                )
+                self._views[view_id] = view
+            elif action == "push":
+                if len(stack) >= MODAL_STACK_LIMIT:
+                    raise ApiError("push_limit_reached")
+                view = self._view({"view": body.get("view")}, kind="modal")
+                view.update(root_view_id=stack[0], previous_view_id=stack[-1])
+                self._views[view["id"]] = view
+                stack.append(view["id"])
+            else:
+                self.close_view(user, view_id)
+            return None
+
+    def close_view(self, user: str, view_id: str) -> None:
+        """Close one modal of the user's stack and those above it (Cancel, or a submission's empty ack)."""
+        with self._lock:
+            stack = self._stacks.get(user, [])
+            if view_id not in stack:
+                return
+            for closed in stack[stack.index(view_id) :]:
+                self._views.pop(closed, None)
+            del stack[stack.index(view_id) :]
+            if not stack:
+                del self._stacks[user]
 
     # ----- failure injection ---------------------------------------------------------------------
 
@@ -225,8 +340,10 @@ class Workspace:
     # ----- dispatch ------------------------------------------------------------------------------
 
     def dispatch(self, method: str, params: Params, token: str | None) -> Reply:
-        """Answer one Web API call as Slack would (statuses, headers and body)."""
+        """Answer one Web API call as Slack would (statuses, headers and body). `token` is the one from the
+        Authorization header; the bot token may come as a `token` parameter instead."""
         params = {k: v for k, v in params.items() if v is not None}  # slack_sdk's JSON bodies carry nulls
+        header_token = token
         token = token or params.pop("token", None)
         params.pop("token", None)
         with self._lock:
@@ -235,10 +352,10 @@ class Workspace:
                 handler = _API.get(method)
                 if handler is None:
                     raise ApiError("unknown_method")
-                if not token:
-                    raise ApiError("not_authed")
-                if token != self.token:
-                    raise ApiError("invalid_auth")
+                if method in APP_LEVEL_METHODS:
+                    self._check_app_token(header_token)
+                else:
+                    self._check_bot_token(token)
                 failure = self.take_failure(method)
                 if failure is not None:
                     return self.failure_reply(failure)
@@ -247,6 +364,31 @@ class Workspace:
                 return Reply(200, refusal.body(), {})
         headers = {"x-oauth-scopes": self.scopes} if method == "auth.test" else {}
         return Reply(200, body, headers)
+
+    def _check_bot_token(self, token: str | None) -> None:
+        if not token:
+            raise ApiError("not_authed")
+        if token == self.app_token:
+            raise ApiError("not_allowed_token_type")  # an app-level token only opens connections
+        if token != self.token:
+            raise ApiError("invalid_auth")
+
+    def _check_app_token(self, header_token: str | None) -> None:
+        # Slack reads the app-level token from the Authorization header only, never from the body.
+        if not header_token:
+            raise ApiError("not_authed")
+        if header_token == self.token:
+            raise ApiError("not_allowed_token_type")
+        if header_token != self.app_token:
+            raise ApiError("invalid_auth")
+
+    def redeem_ticket(self, ticket: str) -> bool:
+        """Use up a Socket Mode ticket from apps.connections.open; False if unknown or already used."""
+        with self._lock:
+            if ticket not in self._tickets:
+                return False
+            self._tickets.discard(ticket)
+            return True
 
     @staticmethod
     def failure_reply(failure: Failure) -> Reply:
@@ -487,6 +629,14 @@ class Workspace:
             "is_enterprise_install": False,
         }
 
+    @_api("apps.connections.open")
+    def _apps_connections_open(self, params: Params) -> Params:
+        if self.socket_mode_url is None:
+            raise ApiError("internal_error", "the fake's Socket Mode server is not running")
+        ticket = str(uuid.uuid4())
+        self._tickets.add(ticket)
+        return {"url": f"{self.socket_mode_url}?ticket={ticket}&app_id={self.app_id}"}
+
     @_api("chat.postMessage")
     def _chat_post_message(self, params: Params) -> Params:
         channel = self._resolve_channel(params.get("channel"))
@@ -683,6 +833,11 @@ class Workspace:
             "user": self.bot_user_id,
             "url_private": f"{self.root_url}_fake/files/{upload['id']}",
         }
+
+
+def _truthy(value: Any) -> bool:
+    """A flag from a JSON body (true) or a form body ("true")."""
+    return value is True or str(value).lower() == "true"
 
 
 def _ts_key(ts: str) -> tuple[int, int]:
