@@ -21,6 +21,7 @@ from bot.delivery import OutboxDelivery
 from bot.flow_catalog import FlowCatalog
 from bot.listeners import register_listeners
 from bot.redelivery import skip_redelivered_events
+from bot.reminders.service import Reminders
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 
@@ -38,13 +39,19 @@ class Kikitori:
     app: App
     conversation: Conversation
     delivery: OutboxDelivery
+    reminders: Reminders
     engine: Engine
     client: WebClient
     settings: Settings
     clock: Callable[[], datetime]
 
     def run_due_work(self) -> None:
-        """Everything a timer tick does: deliver due outbox messages, forget old event ids."""
+        """Everything the timers do, at once (the sandbox's clock control, tests)."""
+        self.reminders.sweep()
+        self.deliver()
+
+    def deliver(self) -> None:
+        """Send due outbox messages; forget Slack event ids too old to be redelivered."""
         self.delivery.deliver_due()
         storage.forget_old_events(self.engine, self.clock())
 
@@ -60,13 +67,24 @@ def create_app(
     storage.upgrade(engine)  # the default SQLite database is created on first run
     client = client or make_web_client(settings.slack_bot_token, settings.slack_api_url)
     catalog = FlowCatalog(engine, settings.flow_file)
+    worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    reminders = Reminders(
+        engine=engine,
+        client=client,
+        settings=settings,
+        catalog=catalog,
+        clock=clock,
+        worker_id=worker_id,
+        dm_channel=lambda user: client.conversations_open(users=user)["channel"]["id"],
+    )
     delivery = OutboxDelivery(
         engine,
         client,
         settings,
         catalog.for_version,
         clock,
-        worker_id=f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}",
+        worker_id=worker_id,
+        senders=reminders.senders(),
     )
     conversation = Conversation(
         engine=engine,
@@ -84,12 +102,13 @@ def create_app(
         logger=logging.getLogger("bot.bolt"),
     )
     app.use(skip_redelivered_events(engine, clock))
-    desk = AdminDesk(engine=engine, client=client, settings=settings, catalog=catalog)
-    register_listeners(app, conversation, desk)
+    desk = AdminDesk(engine=engine, client=client, settings=settings, catalog=catalog, reminders=reminders)
+    register_listeners(app, conversation, desk, reminders)
     return Kikitori(
         app=app,
         conversation=conversation,
         delivery=delivery,
+        reminders=reminders,
         engine=engine,
         client=client,
         settings=settings,

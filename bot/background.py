@@ -15,13 +15,25 @@ log = logging.getLogger(__name__)
 def start_background_jobs(bot: Kikitori) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
-        bot.run_due_work,
+        bot.deliver,
         "interval",
         seconds=bot.settings.outbox_interval_seconds,
-        id="due-work",
+        id="outbox",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        bot.reminders.sweep,
+        "interval",
+        seconds=bot.settings.reminder_interval_seconds,
+        id="reminders",
         max_instances=1,
         coalesce=True,
     )
     scheduler.start()
-    log.info("background jobs started (every %ss)", bot.settings.outbox_interval_seconds)
+    log.info(
+        "background jobs started (outbox every %ss, reminders every %ss)",
+        bot.settings.outbox_interval_seconds,
+        bot.settings.reminder_interval_seconds,
+    )
     return scheduler

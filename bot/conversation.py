@@ -525,6 +525,15 @@ class Conversation:
                 self._dm_channels[user_id] = channel
         return channel
 
+    def say(self, actor: Actor, message: Message) -> None:
+        self._say(actor, message)
+
+    def update(self, posted: Posted, message: Message) -> None:
+        self._update(posted, message)
+
+    def tell(self, actor: Actor, posted: Posted | None, text: str) -> None:
+        self._tell(actor, posted, text)
+
     def _say(self, actor: Actor, message: Message) -> None:
         self.client.chat_postMessage(channel=self.dm_channel(actor.user_id), **message.as_kwargs())
 

@@ -36,6 +36,9 @@ from storage import (
 logger = logging.getLogger(__name__)
 
 ADMIN_SUMMARY = "admin_summary"
+ESCALATION = "escalation"
+# Kinds posted to ADMIN_CHANNEL_ID: without it they wait; the others (DMs) go out regardless.
+ADMIN_CHANNEL_KINDS = frozenset({ADMIN_SUMMARY, ESCALATION})
 # Longer than any one post takes (the WebClient's timeout is 30 s), so a live worker keeps its claim.
 LEASE_SECONDS = 120
 BACKOFF_BASE_SECONDS = 10
@@ -68,7 +71,9 @@ class OutboxDelivery:
         flow_for_version: Callable[[int], Flow],
         clock: Callable[[], datetime],
         worker_id: str,
+        senders: Mapping[str, Callable[[Mapping[str, Any]], None]] | None = None,
     ) -> None:
+        """`senders` deliver further kinds of message (reminders, invitations) from their payload."""
         self._engine = engine
         self._client = client
         self._settings = settings
@@ -76,21 +81,26 @@ class OutboxDelivery:
         self._clock = clock
         self._worker_id = worker_id
         self._warned_unconfigured = False
+        self._senders = dict(senders or {})
 
     def deliver_due(self, limit: int = 20) -> int:
         """Send up to `limit` due messages; the number delivered. Never raises for one bad message."""
+        kinds = None
         if not self._settings.admin_channel_id:
-            # Leave the messages pending: they go out once the channel is configured.
+            # Leave the admin messages pending: they go out once the channel is configured.
             if not self._warned_unconfigured:
                 logger.warning("ADMIN_CHANNEL_ID is not set: admin summaries wait in the outbox")
                 self._warned_unconfigured = True
-            return 0
+            kinds = [kind for kind in self._senders if kind not in ADMIN_CHANNEL_KINDS]
+            if not kinds:
+                return 0
         claimed = claim_due(
             self._engine,
             worker_id=self._worker_id,
             now=self._clock(),
             lease_seconds=LEASE_SECONDS,
             limit=limit,
+            kinds=kinds,
         )
         return sum(1 for message in claimed if self._deliver(message))
 
@@ -123,6 +133,8 @@ class OutboxDelivery:
     def _send(self, message: OutboxMessage) -> None:
         if message.kind == ADMIN_SUMMARY:
             self._post_admin_summary(message.payload)
+        elif message.kind in self._senders:
+            self._senders[message.kind](message.payload)
         else:
             raise Undeliverable(f"unknown kind {message.kind[:64]}")
 

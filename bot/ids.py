@@ -27,6 +27,7 @@ START = "kk_start"
 RESUME = "kk_resume"
 RESTART = "kk_restart"
 HELP = "kk_help"
+SNOOZE = "kk_snooze"  # あとで on a reminder; value "draft:12" or "invitation:3"
 ADMIN_FULL_ANSWERS = "kk_admin_full_answers"
 LONG_TEXT_VIEW = "kk_long_text"  # modal callback_id
 

@@ -28,6 +28,14 @@ class Settings:
     host: str = "0.0.0.0"  # HTTP mode listens here; the sandbox always stays on 127.0.0.1
     port: int = 3000
     outbox_interval_seconds: float = 10.0
+    # Reminders (bot/reminders): business calendar and policy.
+    business_hours: str = "09:00-17:00"
+    closed_days: str = ""  # extra closed days, e.g. "2026-12-28,2027-01-04"
+    reminder_first_after_days: int = 1
+    reminder_every_days: int = 2
+    reminder_max: int = 3
+    escalate_after_days: int = 2
+    reminder_interval_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, read_dotenv: bool = True) -> Settings:
@@ -56,6 +64,13 @@ class Settings:
             host=get("HOST") or "0.0.0.0",
             port=int(get("PORT") or 3000),
             outbox_interval_seconds=float(get("OUTBOX_INTERVAL_SECONDS") or 10),
+            business_hours=get("BUSINESS_HOURS") or "09:00-17:00",
+            closed_days=get("CLOSED_DAYS") or "",
+            reminder_first_after_days=int(get("REMINDER_FIRST_AFTER_DAYS") or 1),
+            reminder_every_days=int(get("REMINDER_EVERY_DAYS") or 2),
+            reminder_max=int(get("REMINDER_MAX") or 3),
+            escalate_after_days=int(get("ESCALATE_AFTER_DAYS") or 2),
+            reminder_interval_seconds=float(get("REMINDER_INTERVAL_SECONDS") or 60),
         )
 
     def is_admin(self, user_id: str) -> bool:

@@ -24,6 +24,8 @@ from storage.models import (
     Draft,
     DraftStatus,
     FlowVersion,
+    Invitation,
+    InvitationStatus,
     OutboxMessage,
     OutboxStatus,
     ReceiptCounter,
@@ -32,9 +34,33 @@ from storage.models import (
 )
 from storage.outbox import Notification, claim_due, enqueue, mark_failed, mark_sent
 from storage.receipts import format_receipt_number, receipt_year
+from storage.reminders import (
+    Chased,
+    Invited,
+    claim_due_reminders,
+    find_chased,
+    get_invitation,
+    invite,
+    outstanding,
+    release_claim,
+    settle_reminder,
+    snooze,
+)
 from storage.submissions import get_submission, submit_draft
 
 __all__ = [
+    "Chased",
+    "Invitation",
+    "InvitationStatus",
+    "Invited",
+    "claim_due_reminders",
+    "find_chased",
+    "get_invitation",
+    "invite",
+    "outstanding",
+    "release_claim",
+    "settle_reminder",
+    "snooze",
     "Department",
     "DepartmentImportError",
     "Draft",

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from storage.db import session_scope
 from storage.errors import DraftAlreadyActive, DraftClosed, DraftConflict, DraftNotFound, FlowVersionNotFound
-from storage.models import Draft, DraftStatus, FlowVersion
+from storage.models import Draft, DraftStatus, FlowVersion, Invitation, InvitationStatus
 
 T = TypeVar("T")
 
@@ -51,9 +51,11 @@ def start_draft(
                     created_at=now,
                     updated_at=now,
                     last_activity_at=now,
+                    next_reminder_at=now,  # the reminder sweep works out the first reminder
                 )
                 session.add(draft)
                 session.flush()  # the partial unique index speaks here, not a prior SELECT
+                _take_over_invitation(session, draft)
                 return draft
         except IntegrityError:
             if flow_id is None:
@@ -82,6 +84,28 @@ def get_draft(engine: Engine, draft_id: int) -> Draft:
         if draft is None:
             raise DraftNotFound(f"draft {draft_id} does not exist")
         return draft
+
+
+def _take_over_invitation(session: Session, draft: Draft) -> None:
+    """An invited person started: the draft carries the invitation's due date, inviter and escalation."""
+    invitation = session.exec(
+        select(Invitation).where(
+            Invitation.team_id == draft.team_id,
+            Invitation.user_id == draft.user_id,
+            Invitation.flow_id == draft.flow_id,
+            Invitation.status == InvitationStatus.PENDING,
+        )
+    ).one_or_none()
+    if invitation is None:
+        return
+    invitation.status = InvitationStatus.STARTED
+    invitation.draft_id = draft.id
+    invitation.next_reminder_at = None
+    draft.due_date = invitation.due_date
+    draft.invited_by = invitation.invited_by
+    draft.escalated_at = invitation.escalated_at
+    session.add(invitation)
+    session.flush()
 
 
 def save_answers(

@@ -5,7 +5,7 @@ Answers and payloads are left out of the reprs, so logging a row never logs what
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -98,9 +98,17 @@ class Draft(_Table, table=True):
     created_at: datetime
     updated_at: datetime
     last_activity_at: datetime
+    # Reminders (see storage/reminders.py). Updated with plain UPDATEs that leave `version`
+    # alone: a reminder must not make the question on the person's screen stale.
     reminders_sent: int = Field(default=0)
     next_reminder_at: datetime | None = None
     escalated_at: datetime | None = None
+    last_reminder_at: datetime | None = None
+    snoozed_until: datetime | None = None
+    due_date: date | None = None  # from an invitation
+    invited_by: str | None = Field(default=None, max_length=64)
+    reminder_claimed_by: str | None = Field(default=None, max_length=128)
+    reminder_claimed_until: datetime | None = None
     version: int = Field(default=1)
 
     @declared_attr.directive
@@ -175,3 +183,46 @@ class ReceivedEvent(_Table, table=True):
 
     event_id: str = Field(primary_key=True, max_length=64)
     received_at: datetime = Field(index=True)
+
+
+class InvitationStatus(StrEnum):
+    PENDING = "pending"  # sent, not started yet: reminded like a draft
+    STARTED = "started"  # the person began a draft, which carries the due date on
+    WITHDRAWN = "withdrawn"
+
+
+class Invitation(_Table, table=True):
+    """An administrator asked someone to answer, maybe by a due date."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        Index(
+            "uq_invitation_pending",
+            "team_id",
+            "user_id",
+            "flow_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_invitation_status_next_reminder_at", "status", "next_reminder_at"),
+        _one_of("status", InvitationStatus),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=64)
+    user_id: str = Field(max_length=64)
+    flow_id: str = Field(max_length=64)
+    invited_by: str = Field(max_length=64)
+    due_date: date | None = None
+    status: str = Field(default=InvitationStatus.PENDING, max_length=16)
+    draft_id: int | None = Field(default=None, foreign_key="draft.id")
+    created_at: datetime
+    last_activity_at: datetime  # when it was sent: the idle timer runs from here
+    reminders_sent: int = Field(default=0)
+    next_reminder_at: datetime | None = None
+    escalated_at: datetime | None = None
+    last_reminder_at: datetime | None = None
+    snoozed_until: datetime | None = None
+    reminder_claimed_by: str | None = Field(default=None, max_length=128)
+    reminder_claimed_until: datetime | None = None

@@ -7,12 +7,12 @@ same notification from being enqueued twice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, or_
+from sqlalchemy import Engine, or_, true
 from sqlmodel import Session, col, select, update
 
 from storage.db import dialect_insert, session_scope
@@ -63,13 +63,19 @@ def enqueue(
 
 
 def claim_due(
-    engine: Engine, *, worker_id: str, now: datetime, lease_seconds: float, limit: int
+    engine: Engine,
+    *,
+    worker_id: str,
+    now: datetime,
+    lease_seconds: float,
+    limit: int,
+    kinds: Collection[str] | None = None,
 ) -> list[OutboxMessage]:
     """Claim up to `limit` due messages for `worker_id` until now + lease, in one statement.
 
     On PostgreSQL, FOR UPDATE SKIP LOCKED lets concurrent workers pass over rows another worker
     is claiming instead of waiting or taking the same ones; SQLite (which renders no FOR UPDATE)
-    runs one writer at a time anyway.
+    runs one writer at a time anyway. `kinds` limits the claim to those kinds of message.
     """
     due = (
         select(OutboxMessage.id)
@@ -78,6 +84,7 @@ def claim_due(
             OutboxMessage.next_attempt_at <= now,
             or_(col(OutboxMessage.claimed_until).is_(None), OutboxMessage.claimed_until <= now),
         )
+        .where(col(OutboxMessage.kind).in_(list(kinds)) if kinds is not None else true())
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

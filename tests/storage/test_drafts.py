@@ -50,7 +50,7 @@ def test_start_and_find(engine: Engine, flow_version: FlowVersionInfo) -> None:
     assert draft.flow_id == "leak_survey"
     assert draft.created_at == draft.updated_at == draft.last_activity_at == NOW
     assert draft.reminders_sent == 0
-    assert draft.next_reminder_at is None and draft.escalated_at is None
+    assert draft.next_reminder_at == NOW and draft.escalated_at is None  # the sweep decides when
 
     found = find_active_draft(engine, team_id="T1", user_id="U1", flow_id="leak_survey")
     assert found is not None and found.id == draft.id

@@ -34,6 +34,7 @@ def test_migrations_create_every_table_of_the_models(engine: Engine) -> None:
         "outbox_message",
         "department",
         "received_event",
+        "invitation",
     }
 
 

@@ -5,10 +5,12 @@ from slack_bolt import App
 from bot import ids
 from bot.admin_desk import AdminDesk
 from bot.conversation import Conversation
-from bot.listeners.actions import admin, answering, survey_control
+from bot.listeners.actions import admin, answering, reminding, survey_control
+from bot.reminders.service import Reminders
 
 
-def register(app: App, conversation: Conversation, desk: AdminDesk) -> None:
+def register(app: App, conversation: Conversation, desk: AdminDesk, reminders: Reminders) -> None:
+    app.action(ids.SNOOZE)(reminding.snooze(reminders, conversation))
     app.action(ids.ADMIN_FULL_ANSWERS)(admin.full_answers(desk))
     app.action(ids.ANSWER)(answering.answer(conversation))
     app.action(ids.TOGGLE)(answering.toggle)

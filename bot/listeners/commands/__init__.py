@@ -8,4 +8,4 @@ from bot.listeners.commands.survey import SURVEY_COMMAND, survey_command
 
 
 def register(app: App, conversation: Conversation, desk: AdminDesk) -> None:
-    app.command(SURVEY_COMMAND)(survey_command(conversation))
+    app.command(SURVEY_COMMAND)(survey_command(conversation, desk))

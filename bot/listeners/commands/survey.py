@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from bot.admin_desk import AdminDesk
 from bot.conversation import Actor, Conversation
 
 SURVEY_COMMAND = "/survey"  # also in bot/manifests/*.yaml
@@ -22,6 +23,8 @@ SUBCOMMANDS: dict[str, str] = {
     "cancel": "ask_to_cancel",
     "ヘルプ": "help",
     "help": "help",
+    "依頼": "assign",
+    "assign": "assign",
 }
 
 
@@ -30,14 +33,21 @@ def subcommand_of(text: str) -> str | None:
     return SUBCOMMANDS.get(word)
 
 
-def survey_command(conversation: Conversation) -> Callable[..., None]:
+def survey_command(conversation: Conversation, desk: AdminDesk) -> Callable[..., None]:
     def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        name = subcommand_of(body.get("text", ""))
+        text = body.get("text", "")
+        name = subcommand_of(text)
+        actor = Actor(team_id=body["team_id"], user_id=body["user_id"])
         if name is None:
             ack("使い方: `/survey`(開始・再開)、`/survey 状況`、`/survey 中止`、`/survey ヘルプ`")
             return
+        if name == "assign":
+            ack(desk.assign(actor, text))  # the reply says who was asked, or what to fix
+            return
         ack("ボットとのダイレクトメッセージでお知らせします。")
-        actor = Actor(team_id=body["team_id"], user_id=body["user_id"])
+        if name == "status" and desk.is_admin(actor):
+            desk.status(actor)
+            return
         getattr(conversation, name)(actor)
 
     return handle

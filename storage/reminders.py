@@ -1,0 +1,279 @@
+"""Who is being chased: drafts in progress and invitations not started, claimed atomically.
+
+A timer in every bot process sweeps; correctness comes from here. Due rows are claimed with one
+statement (UPDATE … RETURNING, FOR UPDATE SKIP LOCKED on PostgreSQL) under a lease, so two or ten
+processes never act on the same row at once, and a process that dies mid-way only delays the row
+until its lease runs out. Acting (saving the new state and enqueueing the message) is one
+transaction that only succeeds while the claim is still ours, so a reminder is enqueued once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import Engine, or_
+from sqlmodel import col, select, update
+
+from storage.db import session_scope
+from storage.models import Draft, DraftStatus, Invitation, InvitationStatus
+from storage.outbox import Notification, enqueue
+
+Kind = Literal["draft", "invitation"]
+_MODELS: dict[Kind, Any] = {"draft": Draft, "invitation": Invitation}
+_ACTIVE: dict[Kind, str] = {"draft": DraftStatus.IN_PROGRESS, "invitation": InvitationStatus.PENDING}
+
+
+@dataclass(frozen=True)
+class Chased:
+    """One draft or invitation whose reminder time has come (a claimed row's reminder fields)."""
+
+    kind: Kind
+    id: int
+    team_id: str
+    user_id: str
+    flow_id: str
+    flow_version_id: int | None  # drafts only: what is left is counted on this version
+    invited_by: str | None
+    due_date: date | None
+    last_activity_at: datetime
+    reminders_sent: int
+    last_reminder_at: datetime | None
+    snoozed_until: datetime | None
+    escalated_at: datetime | None
+    created_at: datetime
+
+
+def _chased(kind: Kind, row: Any) -> Chased:
+    return Chased(
+        kind=kind,
+        id=row.id,
+        team_id=row.team_id,
+        user_id=row.user_id,
+        flow_id=row.flow_id,
+        flow_version_id=getattr(row, "flow_version_id", None),
+        invited_by=row.invited_by,
+        due_date=row.due_date,
+        last_activity_at=row.last_activity_at,
+        reminders_sent=row.reminders_sent,
+        last_reminder_at=row.last_reminder_at,
+        snoozed_until=row.snoozed_until,
+        escalated_at=row.escalated_at,
+        created_at=row.created_at,
+    )
+
+
+def claim_due_reminders(
+    engine: Engine, *, worker_id: str, now: datetime, lease_seconds: float, limit: int
+) -> list[Chased]:
+    """Claim up to `limit` drafts and invitations whose reminder time has come, for `worker_id`."""
+    claimed: list[Chased] = []
+    for kind in ("draft", "invitation"):
+        model = _MODELS[kind]
+        due = (
+            select(model.id)
+            .where(
+                model.status == _ACTIVE[kind],
+                model.next_reminder_at <= now,
+                or_(col(model.reminder_claimed_until).is_(None), model.reminder_claimed_until <= now),
+            )
+            .order_by(model.next_reminder_at, model.id)
+            .limit(limit - len(claimed))
+            .with_for_update(skip_locked=True)
+        )
+        claim = (
+            update(model)
+            .where(col(model.id).in_(due.scalar_subquery()))
+            .values(
+                reminder_claimed_by=worker_id, reminder_claimed_until=now + timedelta(seconds=lease_seconds)
+            )
+            .returning(model)
+            .execution_options(synchronize_session=False)
+        )
+        with session_scope(engine) as session:
+            claimed.extend(_chased(kind, row) for row in session.exec(claim).scalars())
+        if len(claimed) >= limit:
+            break
+    return claimed
+
+
+def settle_reminder(
+    engine: Engine,
+    chased: Chased,
+    *,
+    worker_id: str,
+    next_reminder_at: datetime | None,
+    changes: dict[str, Any] | None = None,
+    notifications: Iterable[Notification] = (),
+    now: datetime,
+) -> bool:
+    """Save what the sweep decided and enqueue its messages, in one transaction, and release the claim.
+
+    Only while the claim is still `worker_id`'s and nothing happened since the claim (no answer,
+    no snooze): otherwise nothing is changed and False is returned; the next sweep looks again.
+    """
+    model = _MODELS[chased.kind]
+    statement = (
+        update(model)
+        .where(
+            model.id == chased.id,
+            model.status == _ACTIVE[chased.kind],
+            model.reminder_claimed_by == worker_id,
+            model.last_activity_at == chased.last_activity_at,
+        )
+        .values(
+            **(changes or {}),
+            next_reminder_at=next_reminder_at,
+            reminder_claimed_by=None,
+            reminder_claimed_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    with session_scope(engine) as session:
+        if session.exec(statement).rowcount != 1:
+            return False
+        for notification in notifications:
+            enqueue(session, notification.kind, notification.payload, notification.dedupe_key, now)
+        return True
+
+
+def release_claim(engine: Engine, chased: Chased, *, worker_id: str) -> None:
+    """Give a claimed row back untouched (e.g. the sweep failed on it); it is due again at once."""
+    model = _MODELS[chased.kind]
+    with session_scope(engine) as session:
+        session.exec(
+            update(model)
+            .where(model.id == chased.id, model.reminder_claimed_by == worker_id)
+            .values(reminder_claimed_by=None, reminder_claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def snooze(engine: Engine, kind: Kind, row_id: int, *, until: datetime, now: datetime) -> bool:
+    """あとで: a reply (the count starts again) and the next reminder at `until`."""
+    model = _MODELS[kind]
+    with session_scope(engine) as session:
+        result = session.exec(
+            update(model)
+            .where(model.id == row_id, model.status == _ACTIVE[kind])
+            .values(
+                snoozed_until=until,
+                last_activity_at=now,
+                reminders_sent=0,
+                next_reminder_at=until,
+                reminder_claimed_by=None,
+                reminder_claimed_until=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
+
+
+@dataclass(frozen=True)
+class Invited:
+    """What `invite` did: a new invitation, or a due date set on a draft or invitation already there."""
+
+    kind: Kind
+    id: int
+    created: bool
+
+
+def invite(
+    engine: Engine,
+    *,
+    team_id: str,
+    user_id: str,
+    flow_id: str,
+    invited_by: str,
+    due_date: date | None,
+    now: datetime,
+    notification: Notification | None,
+) -> Invited:
+    """Ask someone to answer. A person already answering keeps their draft, which takes the due date."""
+    with session_scope(engine) as session:
+        draft = session.exec(
+            select(Draft).where(
+                Draft.team_id == team_id,
+                Draft.user_id == user_id,
+                Draft.flow_id == flow_id,
+                Draft.status == DraftStatus.IN_PROGRESS,
+            )
+        ).one_or_none()
+        if draft is not None:
+            _set_due(session, Draft, draft.id, invited_by, due_date, now)
+            return Invited("draft", draft.id, created=False)
+        pending = session.exec(
+            select(Invitation).where(
+                Invitation.team_id == team_id,
+                Invitation.user_id == user_id,
+                Invitation.flow_id == flow_id,
+                Invitation.status == InvitationStatus.PENDING,
+            )
+        ).one_or_none()
+        if pending is not None:
+            _set_due(session, Invitation, pending.id, invited_by, due_date, now)
+            return Invited("invitation", pending.id, created=False)
+        invitation = Invitation(
+            team_id=team_id,
+            user_id=user_id,
+            flow_id=flow_id,
+            invited_by=invited_by,
+            due_date=due_date,
+            created_at=now,
+            last_activity_at=now,
+            next_reminder_at=now,  # the sweep works out the first reminder
+        )
+        session.add(invitation)
+        session.flush()
+        assert invitation.id is not None
+        if notification is not None:
+            payload = {**notification.payload, "invitation_id": invitation.id}
+            enqueue(session, notification.kind, payload, f"{notification.dedupe_key}:{invitation.id}", now)
+        return Invited("invitation", invitation.id, created=True)
+
+
+def _set_due(
+    session: Any, model: Any, row_id: int, invited_by: str, due_date: date | None, now: datetime
+) -> None:
+    session.exec(
+        update(model)
+        .where(model.id == row_id)
+        .values(invited_by=invited_by, due_date=due_date, next_reminder_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def get_invitation(engine: Engine, invitation_id: int) -> Invitation | None:
+    with session_scope(engine) as session:
+        return session.get(Invitation, invitation_id)
+
+
+def outstanding(
+    engine: Engine, *, team_id: str, flow_ids: Sequence[str], user_id: str | None = None
+) -> list[Chased]:
+    """Drafts in progress and invitations not started (one person's, or everyone's), oldest first."""
+    found: list[Chased] = []
+    with session_scope(engine) as session:
+        for kind in ("draft", "invitation"):
+            model = _MODELS[kind]
+            query = select(model).where(
+                model.team_id == team_id, model.status == _ACTIVE[kind], col(model.flow_id).in_(flow_ids)
+            )
+            if user_id is not None:
+                query = query.where(model.user_id == user_id)
+            found.extend(_chased(kind, row) for row in session.exec(query))
+    return sorted(found, key=lambda chased: (chased.created_at, chased.kind, chased.id))
+
+
+def find_chased(engine: Engine, kind: Kind, row_id: int, *, active_only: bool = True) -> Chased | None:
+    """A draft's or invitation's reminder fields; None if gone (or, with active_only, closed)."""
+    model = _MODELS.get(kind)
+    if model is None:
+        return None
+    with session_scope(engine) as session:
+        row = session.get(model, row_id)
+        if row is None or (active_only and row.status != _ACTIVE[kind]):
+            return None
+        return _chased(kind, row)
