@@ -78,6 +78,7 @@ class FakeSlack(Workspace):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # a hung client must never keep the test process alive
+    request_queue_size = 128  # many respondents at once (the sandbox, benchmarks): no dropped connects
     fake: FakeSlack
 
 

@@ -32,7 +32,9 @@ def test_manifest_has_the_scopes_events_and_a_writable_messages_tab(name: str) -
         "messages_tab_enabled": True,
         "messages_tab_read_only_enabled": False,
     }
-    assert [c["command"] for c in manifest["features"]["slash_commands"]] == [SURVEY_COMMAND]
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == SURVEY_COMMAND
+    assert command["should_escape"] is True  # /survey assign reads user ids from escaped mentions
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert len(manifest["display_information"]["name"]) <= 35
 
