@@ -170,6 +170,19 @@ class Conversation:
     def status(self, actor: Actor) -> None:
         draft = self._active_draft(actor)
         if draft is None:
+            invited = storage.outstanding(
+                self.engine, team_id=actor.team_id, flow_ids=[self.catalog.current.id], user_id=actor.user_id
+            )
+            if invited:
+                due = invited[0].due_date
+                self._say(
+                    actor,
+                    blocks.notice(
+                        "回答の依頼が届いています" + (f"(回答期限 {due:%Y-%m-%d})。" if due else "。"),
+                        blocks.button("回答を始める", ids.START, style="primary"),
+                    ),
+                )
+                return
             self._say_no_draft(actor)
             return
         flow = self.catalog.for_version(draft.flow_version_id)
