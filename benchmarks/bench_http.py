@@ -3,7 +3,7 @@
 N simulated respondents answer the shipped survey at once (the longest path: /survey, 60 answers,
 the two long-text modals, 送信), each as fast as the bot lets them: the next answer goes out as soon
 as the next question appears in the fake Slack. Requests are signed and shaped like Slack's
-(tests/slack_requests.py). Then the same requests, byte for byte and re-signed, are replayed by the
+(bot/sandbox/slack_payloads.py). Then the same requests, byte for byte and re-signed, are replayed by the
 same N respondents against a bare Bolt app that only acks (benchmarks/bare_bolt_app.py), back to back.
 Both apps run under the same stack: gunicorn gthread workers as in production, through
 `bot.wsgi.wsgi_application`, in a subprocess on 127.0.0.1. The fake Slack runs in a process of its own
@@ -43,8 +43,8 @@ from bot import ids
 from bot.fake_slack import FakeSlack
 from bot.fake_slack import server as server_module
 from bot.fake_slack.state import Params, Reply
+from bot.sandbox import slack_payloads as sr
 from bot.settings import SHIPPED_FLOW
-from tests import slack_requests as sr
 from tests.bot.harness import (
     ADMIN,
     ADMIN_CHANNEL,

@@ -81,14 +81,9 @@ def status_message(
 
 def _line(row: Chased, done: Progress | None, today: date, timezone: tzinfo) -> str:
     state = f"回答途中(回答済み {done.answered}問・残り約 {done.remaining}問)" if done else "未着手"
-    quiet = (
-        row.last_activity_at
-        if row.last_reminder_at is None
-        else max(row.last_activity_at, row.last_reminder_at)
-    )
     parts = [
         f"• <@{row.user_id}> {state}",
-        f"最後の動き {time_text(quiet.astimezone(timezone))}",
+        f"最後の操作 {time_text(row.last_activity_at.astimezone(timezone))}",
         f"督促 {row.reminders_sent}回",
     ]
     if row.due_date is not None:

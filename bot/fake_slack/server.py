@@ -106,6 +106,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         logger.debug("fake Slack: %s %s", self.command, path.path)
         fake = self.server.fake
+        if path.path.startswith("/_fake/") and not _loopback_host(self.headers.get("Host")):
+            # The fake's own pages show everything people answered: only to loopback names, so a
+            # web page cannot read them through DNS rebinding.
+            self._send(403, b"Forbidden", "text/plain")
+            return
         if path.path.startswith("/api/"):
             method = path.path.removeprefix("/api/")
             time.sleep(fake.delay_for(method))
@@ -196,6 +201,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
+
+
+def _loopback_host(host: str | None) -> bool:
+    name = (host or "").rsplit(":", 1)[0].strip("[]").lower()
+    return name in ("127.0.0.1", "localhost", "::1")
 
 
 def _bearer(authorization: str | None) -> str | None:

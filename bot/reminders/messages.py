@@ -65,7 +65,7 @@ def escalation_message(
     *,
     user_id: str,
     started: bool,
-    quiet_since: datetime,
+    last_activity: datetime,
     reminders_sent: int,
     due_date: date | None,
     overdue: bool,
@@ -76,7 +76,7 @@ def escalation_message(
         ("対象者", f"<@{user_id}>"),
         ("調査", escape(flow.title)),
         ("状況", "回答途中" if started else "未着手"),
-        ("最後の動き", time_text(quiet_since)),
+        ("最後の操作", time_text(last_activity)),
         ("督促の回数", f"{reminders_sent}回"),
         ("回答期限", day_text(due_date) if due_date else "なし"),
     ]

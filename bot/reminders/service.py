@@ -148,7 +148,7 @@ class Reminders:
                     "id": chased.id,
                     "overdue": reason == "overdue",
                     "reminders_sent": state.reminders_since_activity,
-                    "quiet_since": state.quiet_since.isoformat(),
+                    "last_activity_at": state.last_activity_at.isoformat(),
                 },
                 f"{ESCALATION}:{chased.kind}:{chased.id}",
             )
@@ -196,7 +196,7 @@ class Reminders:
             self.catalog.current,
             user_id=chased.user_id,
             started=chased.kind == "draft",
-            quiet_since=datetime.fromisoformat(str(payload["quiet_since"])).astimezone(
+            last_activity=datetime.fromisoformat(str(payload["last_activity_at"])).astimezone(
                 self.settings.timezone
             ),
             reminders_sent=int(payload.get("reminders_sent", 0)),

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from bot.app import Kikitori
 from bot.fake_slack import FakeSlack
-from tests import slack_requests as sr
+from bot.sandbox import slack_payloads as sr
 from tests.bot.harness import (
     OTHER,
     RESPONDENT,

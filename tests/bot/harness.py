@@ -17,9 +17,9 @@ from sqlalchemy import Engine
 import storage
 from bot.app import Kikitori, create_app
 from bot.fake_slack import FakeSlack
+from bot.sandbox import slack_payloads as sr
 from bot.settings import Settings
 from storage.departments import import_departments_csv
-from tests import slack_requests as sr
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-fake-token"

@@ -6,7 +6,7 @@ from bot import ids
 from bot.app import Kikitori
 from bot.conversation import Actor
 from bot.fake_slack import FakeSlack
-from tests import slack_requests as sr
+from bot.sandbox import slack_payloads as sr
 from tests.bot.harness import Person
 
 

@@ -160,7 +160,7 @@ def _draft_of(bot: Kikitori, person: Person):
 def test_bad_signature_and_stale_timestamp_are_refused(bot: Kikitori, respondent: Person) -> None:
     import time
 
-    from tests import slack_requests as sr
+    from bot.sandbox import slack_payloads as sr
 
     request = sr.slash_command(user_id=respondent.user_id, team_id=sr.TEAM_ID, channel_id=respondent.dm)
     assert respondent.sender.send(request, signature="v0=" + "0" * 64).status == 401
@@ -169,7 +169,7 @@ def test_bad_signature_and_stale_timestamp_are_refused(bot: Kikitori, respondent
 
 
 def test_resume_after_the_bot_process_restarts(bot: Kikitori, respondent: Person, fake_slack, clock) -> None:
-    from tests import slack_requests as sr
+    from bot.sandbox import slack_payloads as sr
     from tests.bot.harness import SIGNING_SECRET, build_bot, serve
 
     name = _answer_org(respondent)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
@@ -422,3 +423,17 @@ def test_reset_forgets_activity_but_keeps_configuration(fake: FakeSlack, client:
     assert client.auth_test()["ok"] is True  # the pending failure went too
     assert client.users_info(user=USER)["user"]["real_name"] == "Sato Hanako"
     assert float(client.chat_postMessage(channel=USER, text="y")["ts"]) > float(first["ts"])
+
+
+def test_the_fakes_own_pages_answer_only_loopback_names() -> None:
+    with FakeSlack() as fake:
+        url = f"http://127.0.0.1:{fake.port}/_fake/state"
+        with urllib.request.urlopen(url, timeout=5) as reply:
+            assert reply.status == 200
+        rebound = urllib.request.Request(url, headers={"Host": f"attacker.example:{fake.port}"})
+        try:
+            urllib.request.urlopen(rebound, timeout=5)
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 403
+        else:
+            raise AssertionError("a foreign Host was served")

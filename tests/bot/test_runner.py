@@ -17,8 +17,8 @@ import pytest
 
 from bot.fake_slack import FakeSlack
 from bot.runner import Mode, choose_mode
+from bot.sandbox import slack_payloads as sr
 from bot.settings import Settings
-from tests import slack_requests as sr
 from tests.bot.harness import ADMIN_CHANNEL, BOT_TOKEN, RESPONDENT, SIGNING_SECRET, fake_workspace
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -38,8 +38,8 @@ from bot.fake_slack.socket_mode import (
     encode_frame,
 )
 from bot.runner import Mode, choose_mode, prepare, run_socket_mode
+from bot.sandbox import slack_payloads as sr
 from bot.settings import Settings
-from tests import slack_requests as sr
 from tests.bot.harness import (
     ADMIN,
     ADMIN_CHANNEL,

@@ -1,7 +1,10 @@
-"""The test side of Slack: requests shaped as Slack sends them, signed as Slack signs them, sent over HTTP.
+"""Slack's side of the wire: requests shaped as Slack sends them, signed as Slack signs them, sent over HTTP.
 
-Nothing here talks to Slack. The builders return a `SlackRequest` (the exact body bytes and their content
-type); `sign` adds the signature headers; `SlackSender` posts a request to the bot's endpoint with urllib.
+The browser sandbox plays Slack towards the real bot with these, and the end-to-end tests and
+benchmarks send the very same requests (tests/sandbox/test_slack_payloads.py proves the shapes against
+Bolt's own parsing). Nothing here talks to Slack. The builders return a
+`SlackRequest` (the exact body bytes and their content type); `sign` adds the signature headers;
+`SlackSender` posts a request to the bot's endpoint with urllib.
 
 Where the shapes come from:
 

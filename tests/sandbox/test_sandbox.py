@@ -1,0 +1,206 @@
+"""The sandbox as a whole: the real bot behind its signed HTTP endpoint, the page server, the timer."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import logging
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+import storage
+from bot.sandbox import Sandbox, run_sandbox
+from bot.sandbox.people import ADMIN, ADMIN_CHANNEL_ID, PEOPLE
+from bot.settings import Settings
+
+RESPONDENT = PEOPLE[0]
+
+
+def request(
+    sandbox: Sandbox, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """A raw request, so that tests can send the Host and Origin headers a hostile page would."""
+    url = urlsplit(sandbox.url)
+    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    answer = response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    connection.close()
+    return answer
+
+
+def post(sandbox: Sandbox, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    status, _, data = request(
+        sandbox, "POST", path, json.dumps(body).encode(), {"Content-Type": "application/json"}
+    )
+    assert status == 200, data
+    return json.loads(data)
+
+
+def state(sandbox: Sandbox, user: str = RESPONDENT.id, etag: str = "") -> dict[str, Any]:
+    with urllib.request.urlopen(f"{sandbox.url}api/state?user={user}&etag={etag}") as response:
+        return json.load(response)
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (found := condition()):
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+    return found
+
+
+def test_the_page_is_served_self_contained_under_a_strict_policy(sandbox: Sandbox) -> None:
+    status, headers, body = request(sandbox, "GET", "/", headers={"Host": urlsplit(sandbox.url).netloc})
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in headers["content-security-policy"]
+    page = body.decode()
+    assert '<html lang="ja">' in page
+    assert "http" not in page  # nothing is loaded from elsewhere
+    for asset in ("/static/app.js", "/static/style.css"):
+        status, _, content = request(sandbox, "GET", asset, headers={"Host": urlsplit(sandbox.url).netloc})
+        assert status == 200 and b"//cdn" not in content and b"@import" not in content
+    assert urlsplit(sandbox.url).hostname == "127.0.0.1"
+
+
+def test_requests_for_another_host_or_from_another_site_are_refused(sandbox: Sandbox) -> None:
+    command = json.dumps({"user": RESPONDENT.id, "type": "command", "text": "/survey"}).encode()
+    own = urlsplit(sandbox.url).netloc
+    assert request(sandbox, "GET", "/", headers={"Host": "evil.example"})[0] == 421  # DNS rebinding
+    evil_origin = {"Host": own, "Origin": "http://evil.example", "Content-Type": "application/json"}
+    assert request(sandbox, "POST", "/api/interact", command, evil_origin)[0] == 403
+    as_form = {"Host": own, "Content-Type": "text/plain"}  # what a cross-site form can send
+    assert request(sandbox, "POST", "/api/interact", command, as_form)[0] == 415
+    assert sandbox.fake.messages(RESPONDENT.id) == []
+
+
+def test_the_real_bot_answers_what_a_person_does_in_the_page(sandbox: Sandbox) -> None:
+    assert post(sandbox, "/api/interact", {"user": RESPONDENT.id, "type": "command", "text": "/survey"})["ok"]
+    dm = wait_for(lambda: [m for m in state(sandbox)["dm"]["messages"] if m["text"] == "所属"])
+    question = dm[-1]
+    block = next(b for b in question["blocks"] if b["block_id"].endswith("|org|input"))
+    element = block["elements"][0]
+    container = {"type": "message", "channel": question["channel"], "ts": question["ts"]}
+    found = post(
+        sandbox,
+        "/api/interact",
+        {
+            "user": RESPONDENT.id,
+            "type": "block_suggestion",
+            "container": container,
+            "block_id": block["block_id"],
+            "action_id": element["action_id"],
+            "value": "法務",
+        },
+    )
+    assert [o["value"] for o in found["options"]] == ["010020"]  # the sample departments were loaded
+    chosen = {
+        "user": RESPONDENT.id,
+        "type": "block_actions",
+        "container": container,
+        "block_id": block["block_id"],
+        "action_id": element["action_id"],
+        "value": found["options"][0],
+    }
+    assert post(sandbox, "/api/interact", chosen)["ok"]
+    wait_for(lambda: any(m["text"] == "氏名" for m in state(sandbox)["dm"]["messages"]))
+    # The command's reply is shown to this person only.
+    mine = state(sandbox)["dm"]["messages"]
+    assert any(m["ephemeral"] and "ダイレクトメッセージ" in m["text"] for m in mine)
+    assert state(sandbox, PEOPLE[1].id)["dm"]["messages"] == []
+
+
+def test_unchanged_state_is_not_sent_again(sandbox: Sandbox) -> None:
+    first = state(sandbox)
+    assert first["user"] == RESPONDENT.id and first["admin"]["channel"] == ADMIN_CHANNEL_ID
+    assert first["admin"]["member"] is False and state(sandbox, ADMIN.id)["admin"]["member"] is True
+    assert state(sandbox, etag=first["etag"]) == {"etag": first["etag"], "same": True}
+    status, _, _ = request(
+        sandbox, "GET", "/api/state?user=U0NOBODY1", headers={"Host": urlsplit(sandbox.url).netloc}
+    )
+    assert status == 404
+
+
+def test_the_bot_is_configured_like_production_but_pointed_at_the_fake(sandbox: Sandbox) -> None:
+    settings = sandbox.kikitori.settings
+    assert settings.slack_api_url == sandbox.fake.base_url
+    assert settings.slack_signing_secret and settings.slack_bot_token == sandbox.fake.token
+    assert settings.admin_channel_id == ADMIN_CHANNEL_ID and settings.admin_user_ids == {ADMIN.id}
+    assert storage.search_departments(sandbox.kikitori.engine, "法務")
+
+
+def test_advancing_the_clock_runs_the_due_work(sandbox: Sandbox) -> None:
+    runs: list[object] = []
+    sandbox.kikitori.run_due_work = lambda: runs.append(sandbox.clock())  # type: ignore[attr-defined]
+    before = sandbox.clock()
+    answer = post(sandbox, "/api/clock", {"user": RESPONDENT.id, "step": "day"})
+    assert answer["ok"] and "+1日" in answer["clock"]["offset"]
+    assert runs and runs[0] >= before + timedelta(days=1)
+    assert not post(sandbox, "/api/clock", {"user": RESPONDENT.id, "step": "backwards"})["ok"]
+    assert post(sandbox, "/api/clock", {"user": RESPONDENT.id, "step": "next_business_morning"})["ok"]
+    morning = sandbox.clock().astimezone(sandbox.settings.timezone)
+    assert (morning.hour, morning.minute, morning.weekday() < 5) == (9, 0, True)
+
+
+def test_the_timer_runs_the_due_work(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran = threading.Event()
+    monkeypatch.setattr(sandbox.kikitori, "run_due_work", ran.set)
+    assert ran.wait(5)  # every 0.5 s here, every 2 s in the sandbox
+
+
+def test_nothing_people_type_reaches_the_logs(sandbox: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret = "秘密の回答テキスト"
+    post(sandbox, "/api/interact", {"user": RESPONDENT.id, "type": "message", "text": secret})
+    post(sandbox, "/api/interact", {"user": RESPONDENT.id, "type": "command", "text": f"/survey {secret}"})
+    wait_for(lambda: len(state(sandbox)["dm"]["messages"]) >= 3)
+    assert secret not in caplog.text
+    assert sandbox.kikitori.settings.slack_signing_secret not in caplog.text
+    assert sandbox.fake.token not in caplog.text
+
+
+def test_run_sandbox_prints_the_url_and_stops(tmp_path: Path) -> None:
+    out = io.StringIO()
+    stop = threading.Event()
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/run.db", port=_free_port())
+    result: list[int] = []
+    runner = threading.Thread(
+        target=lambda: result.append(run_sandbox(settings, open_browser=False, stop=stop, out=out))
+    )
+    runner.start()
+    try:
+        url = f"http://127.0.0.1:{settings.port}/"
+        wait_for(lambda: url in out.getvalue())
+        with urllib.request.urlopen(url) as page:
+            assert "Kikitori" in page.read().decode()
+    finally:
+        stop.set()
+        runner.join(10)
+    assert result == [0]
+    assert "Kikitori サンドボックス: " + url in out.getvalue()
+    assert "sqlite:///" in out.getvalue() and "終了" in out.getvalue()
+
+
+def test_run_sandbox_says_when_the_port_is_taken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        settings = Settings(database_url=f"sqlite:///{tmp_path}/run.db", port=taken.getsockname()[1])
+        assert run_sandbox(settings, open_browser=False, stop=threading.Event()) == 1
+    assert "使用中" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
