@@ -10,12 +10,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.db import session_scope
 from storage.errors import DraftAlreadyActive, DraftClosed, DraftConflict, DraftNotFound, FlowVersionNotFound
 from storage.models import Draft, DraftStatus, FlowVersion, Invitation, InvitationStatus
 
 T = TypeVar("T")
+M = TypeVar("M", Draft, Invitation)
 
 # An IntegrityError on insert whose in-progress draft is gone by the time we look (it was
 # closed in between) is retried; more than a few rounds means something else is wrong.
@@ -66,16 +68,20 @@ def start_draft(
     raise RuntimeError(f"could not start a draft after {_START_ATTEMPTS} attempts")
 
 
+def select_open(model: type[M], team_id: str, user_id: str, flow_id: str) -> SelectOfScalar[M]:
+    """The one open draft (in progress) or invitation (pending) of a person and flow."""
+    status = DraftStatus.IN_PROGRESS if model is Draft else InvitationStatus.PENDING
+    return select(model).where(
+        model.team_id == team_id,  # type: ignore[attr-defined]
+        model.user_id == user_id,  # type: ignore[attr-defined]
+        model.flow_id == flow_id,  # type: ignore[attr-defined]
+        model.status == status,  # type: ignore[attr-defined]
+    )
+
+
 def find_active_draft(engine: Engine, *, team_id: str, user_id: str, flow_id: str) -> Draft | None:
     with session_scope(engine) as session:
-        return session.exec(
-            select(Draft).where(
-                Draft.team_id == team_id,
-                Draft.user_id == user_id,
-                Draft.flow_id == flow_id,
-                Draft.status == DraftStatus.IN_PROGRESS,
-            )
-        ).one_or_none()
+        return session.exec(select_open(Draft, team_id, user_id, flow_id)).one_or_none()
 
 
 def get_draft(engine: Engine, draft_id: int) -> Draft:
@@ -89,12 +95,7 @@ def get_draft(engine: Engine, draft_id: int) -> Draft:
 def _take_over_invitation(session: Session, draft: Draft) -> None:
     """An invited person started: the draft carries the invitation's due date, inviter and escalation."""
     invitation = session.exec(
-        select(Invitation).where(
-            Invitation.team_id == draft.team_id,
-            Invitation.user_id == draft.user_id,
-            Invitation.flow_id == draft.flow_id,
-            Invitation.status == InvitationStatus.PENDING,
-        )
+        select_open(Invitation, draft.team_id, draft.user_id, draft.flow_id)
     ).one_or_none()
     if invitation is None:
         return

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, or_
 from sqlmodel import col, select, update
 
 from storage.db import session_scope
+from storage.drafts import select_open
 from storage.models import Draft, DraftStatus, Invitation, InvitationStatus
 from storage.outbox import Notification, enqueue
 
@@ -193,28 +194,11 @@ def invite(
 ) -> Invited:
     """Ask someone to answer. A person already answering keeps their draft, which takes the due date."""
     with session_scope(engine) as session:
-        draft = session.exec(
-            select(Draft).where(
-                Draft.team_id == team_id,
-                Draft.user_id == user_id,
-                Draft.flow_id == flow_id,
-                Draft.status == DraftStatus.IN_PROGRESS,
-            )
-        ).one_or_none()
-        if draft is not None:
-            _set_due(session, Draft, draft.id, invited_by, due_date, now)
-            return Invited("draft", draft.id, created=False)
-        pending = session.exec(
-            select(Invitation).where(
-                Invitation.team_id == team_id,
-                Invitation.user_id == user_id,
-                Invitation.flow_id == flow_id,
-                Invitation.status == InvitationStatus.PENDING,
-            )
-        ).one_or_none()
-        if pending is not None:
-            _set_due(session, Invitation, pending.id, invited_by, due_date, now)
-            return Invited("invitation", pending.id, created=False)
+        for kind, model in _MODELS.items():
+            found = session.exec(select_open(model, team_id, user_id, flow_id)).one_or_none()
+            if found is not None:  # already answering, or already invited: set the due date
+                _set_due(session, model, found.id, invited_by, due_date, now)
+                return Invited(kind, found.id, created=False)
         invitation = Invitation(
             team_id=team_id,
             user_id=user_id,

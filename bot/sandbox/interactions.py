@@ -80,13 +80,10 @@ class Interactions:
         message, ephemeral = self._find_message(person, channel, ts)
         if message is None or not message.get("blocks"):
             return refused(STALE_MESSAGE)
-        try:
-            block_id, element = _element(message["blocks"], block_id, action_id)
-            action = sp.action_for(block_id, element, value)
-            state = sp.state_values_for(message["blocks"], _given(message["blocks"], values, action, value))
-        except (LookupError, ValueError) as problem:
-            log.info("sandbox: an action the page sent does not fit the message (%s)", type(problem).__name__)
+        read = _action_and_state(message["blocks"], block_id, action_id, value, values)
+        if read is None:
             return refused(STALE_MESSAGE)
+        action, state = read
         request = sp.block_actions(
             user_id=person.id,
             user_name=person.handle,
@@ -117,13 +114,10 @@ class Interactions:
         view = self._own_view(person, view_id)
         if view is None:
             return refused(STALE_MESSAGE)
-        try:
-            block_id, element = _element(view["blocks"], block_id, action_id)
-            action = sp.action_for(block_id, element, value)
-            state = sp.state_values_for(view["blocks"], _given(view["blocks"], values, action, value))
-        except (LookupError, ValueError) as problem:
-            log.info("sandbox: an action the page sent does not fit the view (%s)", type(problem).__name__)
+        read = _action_and_state(view["blocks"], block_id, action_id, value, values)
+        if read is None:
             return refused(STALE_MESSAGE)
+        action, state = read
         request = sp.view_block_actions(
             user_id=person.id,
             user_name=person.handle,
@@ -310,6 +304,24 @@ def _json_body(body: bytes) -> dict[str, Any]:
     except ValueError:
         return {}
     return parsed if isinstance(parsed, dict) else {}
+
+
+def _action_and_state(
+    blocks: Sequence[Mapping[str, Any]],
+    block_id: str,
+    action_id: str,
+    value: Any,
+    values: Sequence[Mapping[str, Any]],
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The action Slack would report and the state of every input beside it; None if the page's
+    request does not fit the blocks (an old message, a tampered request)."""
+    try:
+        found_block, element = _element(blocks, block_id, action_id)
+        action = sp.action_for(found_block, element, value)
+        return action, sp.state_values_for(blocks, _given(blocks, values, action, value))
+    except (LookupError, ValueError) as problem:
+        log.info("sandbox: an action the page sent does not fit its blocks (%s)", type(problem).__name__)
+        return None
 
 
 def _element(

@@ -15,6 +15,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
 import storage
+from bot import ids
 from bot.app import Kikitori, create_app
 from bot.fake_slack import FakeSlack
 from bot.sandbox import slack_payloads as sr
@@ -152,6 +153,17 @@ class Person:
         response = self.sender.send(request, retry_num=retry_num)
         assert response.status == 200, response.text
         return response
+
+
+def start_and_answer_org(person: Person) -> dict[str, Any]:
+    """/survey, then the first question (所属) answered; returns the second question's message."""
+    assert person.command("").status == 200
+    org = {
+        "text": {"type": "plain_text", "text": "010020 総務部 法務文書課", "emoji": True},
+        "value": "010020",
+    }
+    person.act(person.question("org"), ids.ANSWER, org)
+    return person.question("respondent_name")
 
 
 def _asks(message: dict[str, Any], question_id: str) -> bool:

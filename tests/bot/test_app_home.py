@@ -7,7 +7,7 @@ from bot.app import Kikitori
 from bot.conversation import Actor
 from bot.fake_slack import FakeSlack
 from bot.sandbox import slack_payloads as sr
-from tests.bot.harness import Person
+from tests.bot.harness import Person, start_and_answer_org
 
 
 def _open_home(person: Person) -> dict:
@@ -44,17 +44,7 @@ def test_home_without_a_draft_offers_to_start_and_the_button_starts_in_the_dm(
 
 
 def test_home_shows_progress_and_resumes_where_left(bot: Kikitori, respondent: Person) -> None:
-    respondent.command("")
-    org = respondent.question("org")
-    respondent.act(
-        org,
-        ids.ANSWER,
-        {
-            "text": {"type": "plain_text", "text": "010020 総務部 法務文書課", "emoji": True},
-            "value": "010020",
-        },
-    )
-    respondent.question("respondent_name")
+    start_and_answer_org(respondent)
     home = _open_home(respondent)
     assert "回答済み 1問" in str(home["blocks"])
     before = len(respondent.messages())

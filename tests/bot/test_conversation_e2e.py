@@ -5,7 +5,7 @@ from __future__ import annotations
 from benchmarks.survey_answers import LONGEST_PATH_ANSWERS
 from bot import ids
 from bot.app import Kikitori
-from tests.bot.harness import Person, complete_survey
+from tests.bot.harness import Person, complete_survey, start_and_answer_org
 
 
 def test_longest_path_to_review_and_submit(bot: Kikitori, respondent: Person) -> None:
@@ -32,20 +32,10 @@ def _start(person: Person) -> dict:
     return person.question("org")
 
 
-def _answer_org(person: Person) -> dict:
-    message = _start(person)
-    org = {
-        "text": {"type": "plain_text", "text": "010020 総務部 法務文書課", "emoji": True},
-        "value": "010020",
-    }
-    person.act(message, ids.ANSWER, org)
-    return person.question("respondent_name")
-
-
 def test_name_is_prefilled_from_the_profile_and_validation_keeps_input(
     bot: Kikitori, respondent: Person
 ) -> None:
-    name = _answer_org(respondent)
+    name = start_and_answer_org(respondent)
     assert "新潟 太郎" in str(name["blocks"])  # users.info real_name
     respondent.act(name, ids.NEXT, state={ids.ANSWER: "   "})
     errored = respondent.fake.wait_for(
@@ -57,7 +47,7 @@ def test_name_is_prefilled_from_the_profile_and_validation_keeps_input(
 
 
 def test_number_validation_messages(bot: Kikitori, respondent: Person) -> None:
-    name = _answer_org(respondent)
+    name = start_and_answer_org(respondent)
     respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"})
     title = respondent.question("q1_title")
     respondent.act(title, ids.ANSWER, "主任")
@@ -85,7 +75,7 @@ def test_number_validation_messages(bot: Kikitori, respondent: Person) -> None:
 
 
 def test_double_click_and_old_messages_change_nothing(bot: Kikitori, respondent: Person) -> None:
-    name = _answer_org(respondent)
+    name = start_and_answer_org(respondent)
     respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"})
     title = respondent.question("q1_title")
     respondent.act(title, ids.ANSWER, "主任")
@@ -99,7 +89,7 @@ def test_double_click_and_old_messages_change_nothing(bot: Kikitori, respondent:
 
 
 def test_another_user_cannot_act_on_my_draft(bot: Kikitori, respondent: Person, other_person: Person) -> None:
-    name = _answer_org(respondent)
+    name = start_and_answer_org(respondent)
     respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"}, user_id=other_person.user_id)
     told = respondent.fake.wait_for(lambda: respondent.fake.ephemeral(other_person.dm, other_person.user_id))
     assert "別の方" in told[-1]["text"]
@@ -107,7 +97,7 @@ def test_another_user_cannot_act_on_my_draft(bot: Kikitori, respondent: Person, 
 
 
 def test_starting_again_offers_to_resume_instead_of_a_second_draft(bot: Kikitori, respondent: Person) -> None:
-    _answer_org(respondent)
+    start_and_answer_org(respondent)
     before = len(respondent.messages())
     respondent.command("開始")
     offer = respondent.wait_for_message(
@@ -119,7 +109,7 @@ def test_starting_again_offers_to_resume_instead_of_a_second_draft(bot: Kikitori
 
 
 def test_change_that_alters_the_path_asks_first(bot: Kikitori, respondent: Person) -> None:
-    name = _answer_org(respondent)
+    name = start_and_answer_org(respondent)
     respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"})
     respondent.act(respondent.question("q1_title"), ids.ANSWER, "その他")
     other = respondent.question("q1_title_other")
@@ -142,7 +132,7 @@ def test_change_that_alters_the_path_asks_first(bot: Kikitori, respondent: Perso
 
 
 def test_back_returns_to_the_previous_question(bot: Kikitori, respondent: Person) -> None:
-    name = _answer_org(respondent)
+    name = start_and_answer_org(respondent)
     before = len(respondent.messages())
     respondent.act(name, ids.BACK)
     again = respondent.question("org", after=before)
@@ -172,7 +162,7 @@ def test_resume_after_the_bot_process_restarts(bot: Kikitori, respondent: Person
     from bot.sandbox import slack_payloads as sr
     from tests.bot.harness import SIGNING_SECRET, build_bot, serve
 
-    name = _answer_org(respondent)
+    name = start_and_answer_org(respondent)
     respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"})
     respondent.question("q1_title")
     # A new process: a new app, a new engine on the same database, a new HTTP server.

@@ -10,7 +10,7 @@ from benchmarks.survey_answers import LONGEST_PATH_ANSWERS
 from bot import ids
 from bot.app import Kikitori
 from bot.fake_slack import FakeSlack
-from tests.bot.harness import ADMIN, ADMIN_CHANNEL, Clock, Person, complete_survey
+from tests.bot.harness import ADMIN, ADMIN_CHANNEL, Clock, Person, complete_survey, start_and_answer_org
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 REMINDER = "回答が途中になっています"
@@ -38,25 +38,11 @@ def escalations(fake: FakeSlack) -> list[dict]:
     return [m for m in fake.messages(ADMIN_CHANNEL) if "未回答のお知らせ" in m.get("text", "")]
 
 
-def start_and_answer_one(person: Person) -> None:
-    person.command("")
-    org = person.question("org")
-    person.act(
-        org,
-        ids.ANSWER,
-        {
-            "text": {"type": "plain_text", "text": "010020 総務部 法務文書課", "emoji": True},
-            "value": "010020",
-        },
-    )
-    person.question("respondent_name")
-
-
 def test_idle_draft_across_a_holiday_weekend_is_reminded_three_times_then_escalated_once(
     bot: Kikitori, respondent: Person, fake_slack: FakeSlack, clock: Clock
 ) -> None:
     clock.now = jst(11, 20, 16, 30)  # Friday; Monday 11/23 is 勤労感謝の日
-    start_and_answer_one(respondent)
+    start_and_answer_org(respondent)
     for quiet in (jst(11, 21, 10), jst(11, 23, 10), jst(11, 24, 9), jst(11, 24, 16, 29)):
         at(bot, clock, quiet)
         assert reminders_to(respondent) == 0, quiet
@@ -84,7 +70,7 @@ def test_snooze_moves_the_reminder_to_the_next_business_morning(
     bot: Kikitori, respondent: Person, clock: Clock
 ) -> None:
     clock.now = jst(11, 24, 10)
-    start_and_answer_one(respondent)
+    start_and_answer_org(respondent)
     at(bot, clock, jst(11, 25, 10))
     reminder = next(m for m in respondent.messages() if REMINDER in str(m["blocks"]))
     respondent.act(reminder, ids.SNOOZE)
@@ -100,7 +86,7 @@ def test_snooze_moves_the_reminder_to_the_next_business_morning(
 
 def test_answering_again_resets_the_timer(bot: Kikitori, respondent: Person, clock: Clock) -> None:
     clock.now = jst(11, 24, 10)
-    start_and_answer_one(respondent)
+    start_and_answer_org(respondent)
     clock.now = jst(11, 25, 9, 30)
     name = respondent.question("respondent_name")
     respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"})
@@ -114,7 +100,7 @@ def test_no_reminder_after_cancel_or_submit(
     bot: Kikitori, respondent: Person, other_person: Person, fake_slack: FakeSlack, clock: Clock
 ) -> None:
     clock.now = jst(11, 24, 10)
-    start_and_answer_one(respondent)
+    start_and_answer_org(respondent)
     respondent.command("中止")
     asked = respondent.wait_for_message(lambda m: "中止しますか" in m.get("text", ""))
     respondent.act(asked, ids.CANCEL)
@@ -170,7 +156,7 @@ def test_status_lists_everyone_for_administrators(
 ) -> None:
     admin = Person(ADMIN, fake_slack, respondent.sender)
     clock.now = jst(11, 26, 10)
-    start_and_answer_one(respondent)
+    start_and_answer_org(respondent)
     admin.command(f"assign <@{other_person.user_id}> 期限 2026-12-10")
     admin.command("状況")
     status = admin.wait_for_message(lambda m: "回答状況" in m.get("text", ""))
