@@ -126,6 +126,9 @@ def save_answers(
         draft.current_question_id = current_question_id
         draft.updated_at = now
         draft.last_activity_at = now
+        # The person came back: the sweep works out the next reminder from here (the policy starts
+        # the count again), even if it had nothing left to do for this draft.
+        draft.next_reminder_at = now
         return draft
 
     return update_in_progress(engine, draft_id, expected_version, change)

@@ -17,8 +17,8 @@ REMINDER = "回答が途中になっています"
 NOT_STARTED = "まだ回答が始まっていません"
 
 
-def jst(month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=TOKYO).astimezone(UTC)
+def jst(month: int, day: int, hour: int, minute: int = 0, *, year: int = 2026) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=TOKYO).astimezone(UTC)
 
 
 def at(bot: Kikitori, clock: Clock, when: datetime) -> None:
@@ -64,6 +64,16 @@ def test_idle_draft_across_a_holiday_weekend_is_reminded_three_times_then_escala
     for later in (jst(12, 3, 10), jst(12, 7, 10), jst(12, 21, 10)):
         at(bot, clock, later)
     assert reminders_to(respondent) == 3 and len(escalations(fake_slack)) == 1
+
+    # Coming back starts the count again (12/22, 12/24, then 1/4 after the year-end closure), and the
+    # administrators are never told twice.
+    name = respondent.question("respondent_name")
+    respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"})
+    respondent.question("q1_title")
+    for later in (jst(12, 22, 10), jst(12, 23, 10), jst(12, 25, 10), jst(1, 5, 10, year=2027)):
+        at(bot, clock, later)
+    assert reminders_to(respondent) == 6
+    assert len(escalations(fake_slack)) == 1
 
 
 def test_snooze_moves_the_reminder_to_the_next_business_morning(
