@@ -7,7 +7,9 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from zoneinfo import ZoneInfoNotFoundError
 
+from bot.reminders.service import check_reminder_settings
 from bot.runner import Mode, choose_mode, prepare, run_http, run_socket_mode
 from bot.settings import Settings
 
@@ -29,7 +31,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     group.add_argument("--sandbox", action="store_const", const=Mode.SANDBOX, dest="mode")
     args = parser.parse_args(argv)
     configure_logging()
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+        check_reminder_settings(settings)
+    except (ValueError, ZoneInfoNotFoundError) as problem:
+        print(f"Cannot start: {problem}", file=sys.stderr)
+        return 2
     choice = choose_mode(settings, args.mode)
     if choice.problem:
         print(choice.problem, file=sys.stderr)

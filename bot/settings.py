@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dotenv import find_dotenv, load_dotenv
@@ -48,6 +49,15 @@ class Settings:
             value = env.get(name, "").strip()
             return value or None
 
+        def number(name: str, default: float, kind: type[int] | type[float] = int) -> Any:
+            value = get(name)
+            if value is None:
+                return kind(default)
+            try:
+                return kind(value)
+            except ValueError:
+                raise ValueError(f"{name} must be a {kind.__name__}, not {value!r}") from None
+
         api_url = get("SLACK_API_URL") or SLACK_API_URL
         return cls(
             slack_bot_token=get("SLACK_BOT_TOKEN"),
@@ -62,15 +72,15 @@ class Settings:
             flow_file=Path(get("FLOW_FILE") or SHIPPED_FLOW),
             timezone=ZoneInfo(get("TIMEZONE") or "Asia/Tokyo"),
             host=get("HOST") or "0.0.0.0",
-            port=int(get("PORT") or 3000),
-            outbox_interval_seconds=float(get("OUTBOX_INTERVAL_SECONDS") or 10),
+            port=number("PORT", 3000),
+            outbox_interval_seconds=number("OUTBOX_INTERVAL_SECONDS", 10, float),
             business_hours=get("BUSINESS_HOURS") or "09:00-17:00",
             closed_days=get("CLOSED_DAYS") or "",
-            reminder_first_after_days=int(get("REMINDER_FIRST_AFTER_DAYS") or 1),
-            reminder_every_days=int(get("REMINDER_EVERY_DAYS") or 2),
-            reminder_max=int(get("REMINDER_MAX") or 3),
-            escalate_after_days=int(get("ESCALATE_AFTER_DAYS") or 2),
-            reminder_interval_seconds=float(get("REMINDER_INTERVAL_SECONDS") or 60),
+            reminder_first_after_days=number("REMINDER_FIRST_AFTER_DAYS", 1),
+            reminder_every_days=number("REMINDER_EVERY_DAYS", 2),
+            reminder_max=number("REMINDER_MAX", 3),
+            escalate_after_days=number("ESCALATE_AFTER_DAYS", 2),
+            reminder_interval_seconds=number("REMINDER_INTERVAL_SECONDS", 60, float),
         )
 
     def is_admin(self, user_id: str) -> bool:

@@ -50,6 +50,18 @@ def calendar_from(settings: Settings) -> BusinessCalendar:
     return calendar_from_config(settings.timezone, settings.business_hours, settings.closed_days)
 
 
+def check_reminder_settings(settings: Settings) -> None:
+    """Raise ValueError naming the setting that is wrong, before anything starts."""
+    try:
+        calendar_from(settings)
+    except ValueError as problem:
+        raise ValueError(f"BUSINESS_HOURS / CLOSED_DAYS: {problem}") from None
+    try:
+        policy_from(settings)
+    except ValueError as problem:
+        raise ValueError(f"REMINDER_* / ESCALATE_AFTER_DAYS: {problem}") from None
+
+
 def state_of(chased: Chased) -> ReminderState:
     return ReminderState(
         last_activity_at=chased.last_activity_at,

@@ -138,3 +138,29 @@ def test_http_mode_serves_the_bot_under_gunicorn(tmp_path: Path, public_admin_ch
     assert "HTTP mode" in output
     assert "public" in output.lower()  # the start-up check warned about the admin channel
     assert BOT_TOKEN not in output and SIGNING_SECRET not in output
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "named"),
+    [
+        ("BUSINESS_HOURS", "9時から5時", "BUSINESS_HOURS"),
+        ("CLOSED_DAYS", "2026/12/28", "CLOSED_DAYS"),
+        ("REMINDER_MAX", "three", "REMINDER_MAX"),
+        ("REMINDER_EVERY_DAYS", "0", "every_business_days"),
+        ("TIMEZONE", "Asia/Nowhere", "Asia/Nowhere"),
+    ],
+)
+def test_a_wrong_setting_is_named_before_anything_starts(
+    tmp_path: Path, setting: str, value: str, named: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        env=_env(**{setting: value}),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Cannot start" in result.stderr and named in result.stderr
+    assert "Traceback" not in result.stderr
