@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 import storage
 from bot.admin import full_answers_view
 from bot.admin_status import ASSIGN_USAGE, parse_assignment, status_message
 from bot.conversation import Actor
+from bot.direct_messages import DirectMessages
 from bot.flow_catalog import FlowCatalog
 from bot.reminders import messages
 from bot.reminders.service import INVITATION, Reminders
@@ -33,12 +33,14 @@ class AdminDesk:
         settings: Settings,
         catalog: FlowCatalog,
         reminders: Reminders,
+        dm: DirectMessages,
     ) -> None:
         self.engine = engine
         self.client = client
         self.settings = settings
         self.catalog = catalog
         self.reminders = reminders
+        self.dm = dm
 
     def is_admin(self, actor: Actor) -> bool:
         return self.settings.is_admin(actor.user_id)
@@ -82,8 +84,7 @@ class AdminDesk:
         rows = storage.outstanding(self.engine, team_id=actor.team_id, flow_ids=[flow.id])
         today = self.reminders.clock().astimezone(self.settings.timezone).date()
         message = status_message(flow, rows, self._progress_of, today=today, timezone=self.settings.timezone)
-        channel = self.client.conversations_open(users=actor.user_id)["channel"]["id"]
-        self.client.chat_postMessage(channel=channel, **message.as_kwargs())
+        self.dm.say(actor.user_id, message)
 
     def _progress_of(self, chased: storage.Chased) -> Progress | None:
         if chased.kind != "draft":
@@ -97,7 +98,7 @@ class AdminDesk:
         """「全回答を表示」: the unmasked answers in a modal, for administrators only."""
         if not self.settings.is_admin(actor.user_id):
             log.warning("refused the full answers to a non-administrator")
-            self._tell(actor, channel, ADMINS_ONLY)
+            self.dm.tell(actor.user_id, channel, ADMINS_ONLY)
             return
         submission = (
             storage.get_submission(self.engine, draft_id=int(draft_id_text))
@@ -105,20 +106,9 @@ class AdminDesk:
             else None
         )
         if submission is None:
-            self._tell(actor, channel, "この回答は見つかりませんでした。")
+            self.dm.tell(actor.user_id, channel, "この回答は見つかりませんでした。")
             return
         flow = self.catalog.for_version(submission.flow_version_id)
         view = full_answers_view(flow, submission, timezone=self.settings.timezone)
         self.client.views_open(trigger_id=trigger_id, view=view)
         log.info("full answers shown for receipt %s", submission.receipt_number)
-
-    def _tell(self, actor: Actor, channel: str | None, text: str) -> None:
-        """A note only this person sees: where they clicked, or in their DM if they cannot be reached there."""
-        if channel:
-            try:
-                self.client.chat_postEphemeral(channel=channel, user=actor.user_id, text=text)
-                return
-            except SlackApiError:
-                pass
-        own_dm = self.client.conversations_open(users=actor.user_id)["channel"]["id"]
-        self.client.chat_postEphemeral(channel=own_dm, user=actor.user_id, text=text)

@@ -18,6 +18,7 @@ import storage
 from bot.admin_desk import AdminDesk
 from bot.conversation import Conversation
 from bot.delivery import OutboxDelivery
+from bot.direct_messages import DirectMessages
 from bot.flow_catalog import FlowCatalog
 from bot.listeners import register_listeners
 from bot.redelivery import skip_redelivered_events
@@ -67,6 +68,7 @@ def create_app(
     storage.upgrade(engine)  # the default SQLite database is created on first run
     client = client or make_web_client(settings.slack_bot_token, settings.slack_api_url)
     catalog = FlowCatalog(engine, settings.flow_file)
+    dm = DirectMessages(client)  # one cache of DM channels for everything that writes to people
     worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     reminders = Reminders(
         engine=engine,
@@ -75,7 +77,7 @@ def create_app(
         catalog=catalog,
         clock=clock,
         worker_id=worker_id,
-        dm_channel=lambda user: client.conversations_open(users=user)["channel"]["id"],
+        dm=dm,
     )
     delivery = OutboxDelivery(
         engine,
@@ -92,6 +94,7 @@ def create_app(
         settings=settings,
         catalog=catalog,
         clock=clock,
+        dm=dm,
         after_submit=delivery.deliver_due,  # the admin post goes out at once; the timer retries
     )
     app = App(
@@ -102,7 +105,9 @@ def create_app(
         logger=logging.getLogger("bot.bolt"),
     )
     app.use(skip_redelivered_events(engine, clock))
-    desk = AdminDesk(engine=engine, client=client, settings=settings, catalog=catalog, reminders=reminders)
+    desk = AdminDesk(
+        engine=engine, client=client, settings=settings, catalog=catalog, reminders=reminders, dm=dm
+    )
     register_listeners(app, conversation, desk, reminders)
     return Kikitori(
         app=app,

@@ -215,38 +215,32 @@ def org_option(code: str, name: str) -> dict[str, Any]:
 
 
 def _single_element(question: Question, current: AnswerValue | None) -> dict[str, Any]:
-    options = [option(c.display, c.value) for c in question.choices]
-    element: dict[str, Any]
-    if len(options) <= RADIO_MAX:
-        element = {"type": "radio_buttons", "action_id": ids.ANSWER, "options": options}
-    else:
-        element = {
-            "type": "static_select",
-            "action_id": ids.ANSWER,
-            "options": options,
-            "placeholder": plain("選択してください"),
-        }
-    chosen = [o for o in options if o["value"] == current]
-    if chosen:
-        element["initial_option"] = chosen[0]
-    return element
+    return _choice_element(question, [current], few="radio_buttons", many="static_select", multiple=False)
 
 
 def _multi_element(question: Question, current: AnswerValue | None) -> dict[str, Any]:
+    chosen = current if isinstance(current, list) else []
+    return _choice_element(question, chosen, few="checkboxes", many="multi_static_select", multiple=True)
+
+
+def _choice_element(
+    question: Question, chosen: list[Any], *, few: str, many: str, multiple: bool
+) -> dict[str, Any]:
+    """Buttons for up to 10 choices (Slack's limit), a menu beyond; the current answer preselected.
+    A single choice answers at once; several are read on 次へ."""
     options = [option(c.display, c.value) for c in question.choices]
-    element: dict[str, Any]
-    if len(options) <= RADIO_MAX:
-        element = {"type": "checkboxes", "action_id": ids.TOGGLE, "options": options}
-    else:
-        element = {
-            "type": "multi_static_select",
-            "action_id": ids.TOGGLE,
-            "options": options,
-            "placeholder": plain("選択してください"),
-        }
-    chosen = [o for o in options if isinstance(current, list) and o["value"] in current]
-    if chosen:
-        element["initial_options"] = chosen
+    element: dict[str, Any] = {
+        "type": few if len(options) <= RADIO_MAX else many,
+        "action_id": ids.TOGGLE if multiple else ids.ANSWER,
+        "options": options,
+    }
+    if len(options) > RADIO_MAX:
+        element["placeholder"] = plain("選択してください")
+    selected = [o for o in options if o["value"] in chosen]
+    if selected and multiple:
+        element["initial_options"] = selected
+    elif selected:
+        element["initial_option"] = selected[0]
     return element
 
 

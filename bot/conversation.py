@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -23,6 +22,7 @@ import storage
 from bot import blocks, ids
 from bot.blocks import Message
 from bot.delivery import notification_for_submission
+from bot.direct_messages import DirectMessages
 from bot.flow_catalog import FlowCatalog
 from bot.home import HomeState, home_view
 from bot.ids import DraftRef
@@ -72,6 +72,7 @@ class Conversation:
         settings: Settings,
         catalog: FlowCatalog,
         clock: Callable[[], datetime],
+        dm: DirectMessages,
         after_submit: Callable[[], None] | None = None,
     ) -> None:
         self.engine = engine
@@ -80,8 +81,7 @@ class Conversation:
         self.catalog = catalog
         self.clock = clock
         self.after_submit = after_submit
-        self._dm_channels: dict[str, str] = {}
-        self._lock = threading.Lock()
+        self.dm = dm
 
     # --- starting, resuming, stopping ---------------------------------------------------------
 
@@ -529,15 +529,6 @@ class Conversation:
         profile = user.get("profile") or {}
         return profile.get("real_name") or user.get("real_name") or None
 
-    def dm_channel(self, user_id: str) -> str:
-        with self._lock:
-            channel = self._dm_channels.get(user_id)
-        if channel is None:
-            channel = self.client.conversations_open(users=user_id)["channel"]["id"]
-            with self._lock:
-                self._dm_channels[user_id] = channel
-        return channel
-
     def say(self, actor: Actor, message: Message) -> None:
         self._say(actor, message)
 
@@ -548,21 +539,14 @@ class Conversation:
         self._tell(actor, posted, text)
 
     def _say(self, actor: Actor, message: Message) -> None:
-        self.client.chat_postMessage(channel=self.dm_channel(actor.user_id), **message.as_kwargs())
+        self.dm.say(actor.user_id, message)
 
     def _update(self, posted: Posted, message: Message) -> None:
         self.client.chat_update(channel=posted.channel, ts=posted.ts, **message.as_kwargs())
 
     def _tell(self, actor: Actor, posted: Posted | None, text: str) -> None:
         """A note only this person sees, next to the message they acted on."""
-        own_dm = self.dm_channel(actor.user_id)
-        try:
-            self.client.chat_postEphemeral(
-                channel=posted.channel if posted else own_dm, user=actor.user_id, text=text
-            )
-        except SlackApiError:
-            # Someone acting on a message outside their own DM cannot be answered there.
-            self.client.chat_postEphemeral(channel=own_dm, user=actor.user_id, text=text)
+        self.dm.tell(actor.user_id, posted.channel if posted else None, text)
 
 
 def _closed_text(flow: Flow) -> str:

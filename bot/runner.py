@@ -18,6 +18,7 @@ from bot.app import Kikitori, create_app
 from bot.background import start_background_jobs
 from bot.delivery import check_admin_channel
 from bot.settings import Settings
+from bot.slack_client import make_web_client
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +123,13 @@ def run_http(settings: Settings) -> None:
 
         def load(self) -> Callable[..., Any]:
             # Runs in each worker process: every worker has its own app, engine and timers.
-            bot = prepare(settings)
+            bot = create_app(settings)
             start_background_jobs(bot)
             return wsgi_application(bot)
 
     log.info("starting in HTTP mode on port %s", settings.port)
+    # Once, here, rather than in every worker.
+    check_admin_channel(
+        make_web_client(settings.slack_bot_token, settings.slack_api_url), settings.admin_channel_id, log
+    )
     _Gunicorn().run()

@@ -68,7 +68,21 @@ class FlowVersion(_Table, table=True):
     created_at: datetime
 
 
-class Draft(_Table, table=True):
+class _Reminded(_Table):
+    """What the reminder sweep reads and writes, the same on drafts and invitations
+    (see storage/reminders.py). Drafts update these with plain UPDATEs that leave `version` alone:
+    a reminder must not make the question on the person's screen stale."""
+
+    reminders_sent: int = Field(default=0)
+    next_reminder_at: datetime | None = None
+    escalated_at: datetime | None = None
+    last_reminder_at: datetime | None = None
+    snoozed_until: datetime | None = None
+    reminder_claimed_by: str | None = Field(default=None, max_length=128)
+    reminder_claimed_until: datetime | None = None
+
+
+class Draft(_Reminded, table=True):
     """A survey being answered. `version` guards against lost updates (optimistic lock)."""
 
     __tablename__ = "draft"
@@ -98,17 +112,8 @@ class Draft(_Table, table=True):
     created_at: datetime
     updated_at: datetime
     last_activity_at: datetime
-    # Reminders (see storage/reminders.py). Updated with plain UPDATEs that leave `version`
-    # alone: a reminder must not make the question on the person's screen stale.
-    reminders_sent: int = Field(default=0)
-    next_reminder_at: datetime | None = None
-    escalated_at: datetime | None = None
-    last_reminder_at: datetime | None = None
-    snoozed_until: datetime | None = None
     due_date: date | None = None  # from an invitation
     invited_by: str | None = Field(default=None, max_length=64)
-    reminder_claimed_by: str | None = Field(default=None, max_length=128)
-    reminder_claimed_until: datetime | None = None
     version: int = Field(default=1)
 
     @declared_attr.directive
@@ -191,7 +196,7 @@ class InvitationStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Invitation(_Table, table=True):
+class Invitation(_Reminded, table=True):
     """An administrator asked someone to answer, maybe by a due date."""
 
     __tablename__ = "invitation"
@@ -219,10 +224,3 @@ class Invitation(_Table, table=True):
     draft_id: int | None = Field(default=None, foreign_key="draft.id")
     created_at: datetime
     last_activity_at: datetime  # when it was sent: the idle timer runs from here
-    reminders_sent: int = Field(default=0)
-    next_reminder_at: datetime | None = None
-    escalated_at: datetime | None = None
-    last_reminder_at: datetime | None = None
-    snoozed_until: datetime | None = None
-    reminder_claimed_by: str | None = Field(default=None, max_length=128)
-    reminder_claimed_until: datetime | None = None

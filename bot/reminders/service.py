@@ -14,13 +14,13 @@ from sqlalchemy import Engine
 
 import storage
 from bot.delivery import ESCALATION, Undeliverable
+from bot.direct_messages import DirectMessages
 from bot.flow_catalog import FlowCatalog
 from bot.reminders import messages
 from bot.reminders.calendar import BusinessCalendar, calendar_from_config
 from bot.reminders.policy import (
     ReminderPolicy,
     ReminderState,
-    due_now,
     next_step,
     record_escalation,
     record_reminder,
@@ -90,7 +90,7 @@ class Reminders:
         catalog: FlowCatalog,
         clock: Callable[[], datetime],
         worker_id: str,
-        dm_channel: Callable[[str], str],
+        dm: DirectMessages,
     ) -> None:
         self.engine = engine
         self.client = client
@@ -98,7 +98,7 @@ class Reminders:
         self.catalog = catalog
         self.clock = clock
         self.worker_id = worker_id
-        self.dm_channel = dm_channel
+        self.dm = dm
         self.policy = policy_from(settings)
         self.calendar = calendar_from(settings)
 
@@ -109,7 +109,6 @@ class Reminders:
         now = self.clock()
         if not self.calendar.is_business_time(now):
             return SweepResult()  # nothing is ever due outside business hours: not even a claim
-        result = SweepResult()
         claimed = storage.claim_due_reminders(
             self.engine, worker_id=self.worker_id, now=now, lease_seconds=LEASE_SECONDS, limit=limit
         )
@@ -130,14 +129,13 @@ class Reminders:
 
     def _settle(self, chased: Chased, now: datetime) -> str | None:
         state = state_of(chased)
-        action = due_now(self.policy, self.calendar, state, now)
-        if action is None:
-            step = next_step(self.policy, self.calendar, state, now)
+        step = next_step(self.policy, self.calendar, state, now)  # what `due_now` asks, with the reason
+        if step.due_at is None or step.due_at > now:
             storage.settle_reminder(
                 self.engine, chased, worker_id=self.worker_id, next_reminder_at=step.due_at, now=now
             )
             return None
-        reason = next_step(self.policy, self.calendar, state, now).reason
+        action, reason = step.kind, step.reason
         if action == "remind":
             after = record_reminder(state, now)
             changes: dict[str, Any] = {
@@ -198,7 +196,7 @@ class Reminders:
         message = messages.reminder_message(
             flow, snooze_value=f"{chased.kind}:{chased.id}", progress=done, due_date=chased.due_date
         )
-        self.client.chat_postMessage(channel=self.dm_channel(chased.user_id), **message.as_kwargs())
+        self.dm.say(chased.user_id, message)
 
     def _send_escalation(self, payload: Mapping[str, Any]) -> None:
         chased = self._find(payload, active_only=False)
@@ -224,7 +222,7 @@ class Reminders:
         message = messages.invitation_message(
             self.catalog.current, invited_by=invitation.invited_by, due_date=invitation.due_date
         )
-        self.client.chat_postMessage(channel=self.dm_channel(invitation.user_id), **message.as_kwargs())
+        self.dm.say(invitation.user_id, message)
 
     def _find(self, payload: Mapping[str, Any], *, active_only: bool = True) -> Chased | None:
         kind, row_id = str(payload.get("kind")), int(payload.get("id", 0))
