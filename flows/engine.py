@@ -79,15 +79,6 @@ def first_unanswered(flow: Flow, answers: Answers) -> Question | None:
     return next((q for q in asked_questions(flow, answers) if q.id not in answers), None)
 
 
-def next_question(flow: Flow, answers: Answers, after: str | None = None) -> Question | None:
-    """The question asked after `after` (or the first one); None means the review comes next."""
-    path = asked_questions(flow, answers)
-    if after is None:
-        return path[0] if path else None
-    position = flow.position[after]
-    return next((q for q in path if flow.position[q.id] > position), None)
-
-
 def previous_question(flow: Flow, answers: Answers, before: str | None) -> Question | None:
     """The question before `before` on the current path (for 戻る); None at the start.
 
@@ -141,10 +132,6 @@ def missing_answers(flow: Flow, answers: Answers) -> list[Question]:
     return [q for q in asked_questions(flow, answers) if q.id not in answers and not q.optional]
 
 
-def is_complete(flow: Flow, answers: Answers) -> bool:
-    return not missing_answers(flow, answers)
-
-
 @dataclass(frozen=True)
 class Progress:
     answered: int
@@ -163,6 +150,44 @@ def progress(flow: Flow, answers: Answers) -> Progress:
     path = asked_questions(flow, answers)
     answered = sum(1 for q in path if q.id in answers)
     return Progress(answered=answered, remaining=len(path) - answered)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a respondent stands, for drawing one screen: what first_unanswered (or the question
+    asked for), progress and previous_question would say, from a single walk of the path."""
+
+    question: Question | None  # None: the review
+    progress: Progress
+    can_go_back: bool  # a question comes before `question` on the path (at the review: any)
+    path: tuple[Question, ...]
+
+
+def position(flow: Flow, answers: Answers, at: str | None = None) -> Position:
+    """The question `at` if it is on the path, else the first unanswered one (None: the review)."""
+    applying: dict[str, AnswerValue] = {}
+    path: list[Question] = []
+    answered = 0
+    first_open: int | None = None
+    at_index: int | None = None
+    for question in flow.questions:  # the walk of asked_questions, noting what the screen needs
+        if not condition_holds(question.when, applying):
+            continue
+        if question.id == at and at_index is None:
+            at_index = len(path)
+        path.append(question)
+        if question.id in answers:
+            applying[question.id] = answers[question.id]
+            answered += 1
+        elif first_open is None:
+            first_open = len(path) - 1
+    index = at_index if at_index is not None else first_open
+    return Position(
+        question=path[index] if index is not None else None,
+        progress=Progress(answered=answered, remaining=len(path) - answered),
+        can_go_back=index > 0 if index is not None else bool(path),
+        path=tuple(path),
+    )
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from flows.load import FlowProblem, LoadedFlow
-from flows.model import Equals, In, Includes, NotEquals, Question, atomic_conditions
+from flows.model import DateSource, Equals, In, Includes, NotEquals, Question, atomic_conditions
 from flows.paths import PathReport, explore
 
 # Slack's limits for what the bot renders (Block Kit reference).
@@ -14,6 +14,9 @@ OPTION_VALUE_MAX = 150
 STATIC_SELECT_OPTIONS_MAX = 100
 HEADER_TEXT_MAX = 150
 SECTION_TEXT_MAX = 3000
+# The admin summary: a label heads a field of a section; the bot adds 受付番号 and 送信日時.
+SUMMARY_LABEL_MAX = 50
+SUMMARY_FIELDS_MAX = 20
 
 
 def lint(loaded: LoadedFlow) -> list[FlowProblem]:
@@ -26,6 +29,7 @@ def lint(loaded: LoadedFlow) -> list[FlowProblem]:
     if not problems:  # exploring paths assumes conditions only look back at real questions
         report = explore(loaded.flow)
         problems.extend(_reachability(loaded, report))
+    problems.extend(_admin_summary(loaded))  # does not affect paths, so checked regardless
     return sorted(problems, key=lambda p: (p.line or 0, p.question_id or ""))
 
 
@@ -229,3 +233,71 @@ def _reachability(loaded: LoadedFlow, report: PathReport) -> list[FlowProblem]:
                 )
             )
     return problems
+
+
+def _admin_summary(loaded: LoadedFlow) -> list[FlowProblem]:
+    summary = loaded.flow.admin_summary
+    if summary is None:
+        return []
+    problems = []
+
+    def problem(message: str, *location: str | int) -> None:
+        line = loaded.line_of(("admin_summary", *location))
+        problems.append(FlowProblem(loaded.source, line, None, message))
+
+    if summary.heading is not None and len(summary.heading) > HEADER_TEXT_MAX:
+        problem(
+            f"admin_summary の heading が Slack の上限 {HEADER_TEXT_MAX} 文字を超えています"
+            f"({len(summary.heading)} 文字)。",
+            "heading",
+        )
+    if len(summary.fields) > SUMMARY_FIELDS_MAX:
+        problem(
+            f"admin_summary の fields は {SUMMARY_FIELDS_MAX} 個までです({len(summary.fields)} 個)。"
+            "全回答は「全回答を表示」から見られます。",
+            "fields",
+        )
+    for i, field in enumerate(summary.fields):
+        if not field.label.strip():
+            problem(
+                "admin_summary の label が空白だけです。管理者が読む見出しを書いてください。",
+                "fields",
+                i,
+                "label",
+            )
+        elif len(field.label) > SUMMARY_LABEL_MAX:
+            problem(
+                f"admin_summary の label「{field.label[:20]}…」が {SUMMARY_LABEL_MAX} 文字を超えています"
+                f"({len(field.label)} 文字)。",
+                "fields",
+                i,
+                "label",
+            )
+        for j, source in enumerate(field.sources):
+            at: tuple[str | int, ...] = ("fields", i) if field.question else ("fields", i, "first_of", j)
+            if isinstance(source, DateSource):
+                problems.extend(_summary_reference(loaded, source.date, "date", (*at, "date")))
+                if source.time is not None:
+                    problems.extend(_summary_reference(loaded, source.time, "time", (*at, "time")))
+            else:
+                problems.extend(_summary_reference(loaded, source.question, None, (*at, "question")))
+    return problems
+
+
+def _summary_reference(
+    loaded: LoadedFlow, question_id: str, expected_type: str | None, location: tuple[str | int, ...]
+) -> list[FlowProblem]:
+    """A question named by the summary exists (generated その他 follow-ups count) and has the type
+    its key asks for."""
+    line = loaded.line_of(("admin_summary", *location))
+    question = loaded.flow.by_id.get(question_id)
+    if question is None:
+        message = f"admin_summary の質問「{question_id}」はこのフローにありません。id を確認してください。"
+    elif expected_type is not None and question.type != expected_type:
+        message = (
+            f"admin_summary の {expected_type} には {expected_type} 型の質問を指定してください"
+            f"(「{question_id}」は {question.type} 型です)。"
+        )
+    else:
+        return []
+    return [FlowProblem(loaded.source, line, None, message)]

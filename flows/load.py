@@ -152,12 +152,25 @@ def _question_id_at(data: dict[str, Any], location: Location) -> str | None:
             question = data["items"][location[1]]["questions"][location[3]]
         except (IndexError, KeyError, TypeError):
             return None
-        if isinstance(question, dict) and isinstance(question.get("id"), str):
-            return question["id"]
+        if isinstance(question, dict):
+            question_id = question.get("id")
+            return question_id if isinstance(question_id, str) else None
     return None
 
 
-_UNION_TAGS = {"equals", "not_equals", "in", "includes", "all", "any", "not", "str", "function-before"}
+_UNION_TAGS = {
+    "equals",
+    "not_equals",
+    "in",
+    "includes",
+    "all",
+    "any",
+    "not",
+    "question_source",
+    "date_source",
+    "str",
+    "function-before",
+}
 
 
 def _data_location(location: tuple[Any, ...], data: Any) -> Location:
@@ -227,6 +240,8 @@ def _japanese(detail: Any, field: str) -> str:
         return f"{where}は次のどれかにしてください: {expected}"
     if kind == "value_error":
         return str(detail.get("ctx", {}).get("error", detail["msg"]))
+    if kind == "summary_source_shape":
+        return f"{detail['msg']}。"  # the model's own Japanese message
     if kind in ("condition_shape", "union_tag_not_found", "union_tag_invalid"):
         return "条件は equals / not_equals / in / includes / all / any / not のどれか一つで書いてください。"
     return messages.get(kind, f"{where}: {detail['msg']}")

@@ -264,15 +264,89 @@ class OpenPeriod(_Strict):
         return self.start <= now and (self.end is None or now < self.end)
 
 
+# --- the admin summary ------------------------------------------------------------------------
+
+
+class QuestionSource(_Strict):
+    """An answer shown as the review shows it (choices with their その他 text)."""
+
+    question: Identifier
+
+
+class DateSource(_Strict):
+    """A date answer, with the time if that was answered too: 令和7年8月1日(金) 午前10時30分頃."""
+
+    date: Identifier
+    time: Identifier | None = None
+
+
+def _source_kind(data: Any) -> str | None:
+    if isinstance(data, QuestionSource):
+        return "question_source"
+    if isinstance(data, DateSource):
+        return "date_source"
+    if not isinstance(data, dict) or ("question" in data) == ("date" in data):
+        return None
+    return "question_source" if "question" in data else "date_source"
+
+
+SummarySource = Annotated[
+    Annotated[QuestionSource, Tag("question_source")] | Annotated[DateSource, Tag("date_source")],
+    Discriminator(
+        _source_kind,
+        custom_error_type="summary_source_shape",
+        custom_error_message="first_of の各行は {question: id} か {date: id, time: id} のどちらかで書いてください",
+    ),
+]
+
+
+class SummaryField(_Strict):
+    """One line of the admin-channel post: an answer, or the first answered of several sources."""
+
+    label: StrictStr = Field(min_length=1)
+    question: Identifier | None = None
+    first_of: list[SummarySource] | None = Field(default=None, min_length=1)
+    # The channel keeps its history and everyone in it reads the post: free text is masked
+    # unless the flow author says the field holds nothing personal to hide.
+    masked: StrictBool = True
+
+    @model_validator(mode="after")
+    def _one_source(self) -> SummaryField:
+        if (self.question is None) == (self.first_of is None):
+            raise ValueError("question と first_of のどちらか一方だけを書いてください。")
+        return self
+
+    @cached_property
+    def sources(self) -> tuple[QuestionSource | DateSource, ...]:
+        """Where the value may come from, in order: a `question` field is a single source."""
+        if self.first_of is not None:
+            return tuple(self.first_of)
+        assert self.question is not None  # the validator allows exactly one of the two
+        return (QuestionSource(question=self.question),)
+
+
+class AdminSummary(_Strict):
+    """What the admin channel is told of each submission (the full answers are a click away)."""
+
+    heading: StrictStr | None = Field(default=None, min_length=1)  # default: "<title>: 回答が届きました"
+    fields: list[SummaryField] = Field(default_factory=list)
+
+
 class Flow(_Strict):
     id: Identifier
     title: StrictStr = Field(min_length=1)
     purpose: StrictStr | None = None
     intro: StrictStr | None = None
-    timezone: StrictStr = "Asia/Tokyo"
     open_period: OpenPeriod
     contact: Contact | None = None
+    admin_summary: AdminSummary | None = None
     items: list[Item] = Field(min_length=1)
+
+    @property
+    def summary_heading(self) -> str:
+        """The heading of the admin-channel post for a new submission."""
+        heading = self.admin_summary.heading if self.admin_summary else None
+        return heading if heading is not None else f"{self.title}: 回答が届きました"
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:

@@ -57,8 +57,8 @@ def _mentioned_values(flow: Flow) -> dict[str, set[str]]:
 def answer_classes(question: Question, mentioned: set[str]) -> list[AnswerValue]:
     """One acceptable answer per class that conditions can tell apart (empty: no answer fits)."""
     if question.type == "single":
-        others = [c.value for c in question.choices if c.value not in mentioned]
-        named = [c.value for c in question.choices if c.value in mentioned]
+        others: list[AnswerValue] = [c.value for c in question.choices if c.value not in mentioned]
+        named: list[AnswerValue] = [c.value for c in question.choices if c.value in mentioned]
         return named + others[:1] + ([""] if question.optional else [])
     if question.type == "multi":
         return _multi_classes(question, mentioned)

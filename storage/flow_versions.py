@@ -16,6 +16,8 @@ from storage.db import dialect_insert, session_scope
 from storage.errors import FlowVersionNotFound
 from storage.models import FlowVersion
 
+_RETIRED_KEYS = frozenset({"timezone"})
+
 
 @dataclass(frozen=True, slots=True)
 class FlowVersionInfo:
@@ -59,4 +61,5 @@ def load_flow(engine: Engine, flow_version_id: int) -> Flow:
         row = session.get(FlowVersion, flow_version_id)
         if row is None:
             raise FlowVersionNotFound(f"flow version {flow_version_id} does not exist")
-        return Flow.model_validate(row.definition)
+        # Versions stored before a key was retired still carry it, and the model forbids unknown keys.
+        return Flow.model_validate({k: v for k, v in row.definition.items() if k not in _RETIRED_KEYS})

@@ -4,37 +4,83 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
+from flows import engine
 from flows.engine import (
+    Position,
+    Progress,
     apply_answer,
     asked_questions,
     first_unanswered,
-    is_complete,
     missing_answers,
-    next_question,
+    position,
     previous_question,
     progress,
     prune,
     review,
 )
-from flows.model import Flow
+from flows.load import load_flow_text
+from flows.model import Flow, Question
+from tests.flows.test_lint import flow_text
 
 TODAY = date(2026, 11, 26)
+ORG = {"code": "010020", "name": "総務部 法務文書課"}
+
+
+def path_ids(flow: Flow, answers: dict) -> list[str]:
+    return [q.id for q in position(flow, answers).path]
+
+
+def following(flow: Flow, answers: dict, after: str) -> str | None:
+    """The question asked after `after` on the current path; None means the review comes next."""
+    ids = path_ids(flow, answers)
+    return ids[ids.index(after) + 1] if ids.index(after) + 1 < len(ids) else None
+
+
+def plain_answer(question: Question) -> object:
+    """An acceptable answer: the first choice, the least number, a fixed date, time or text."""
+    if question.type == "single":
+        return question.choices[0].value
+    if question.type == "multi":
+        return [question.choices[0].value]
+    fixed = {"integer": question.min, "date": "2025-08-01", "time": "10:30", "org": ORG}
+    return fixed.get(question.type, "回答")
+
+
+def answered_up_to(flow: Flow, last: str, **chosen: object) -> dict:
+    """Answers to every question on the path up to and including `last`, as a respondent clicks."""
+    answers: dict = {}
+    while (question := position(flow, answers).question) is not None:
+        value = chosen.get(question.id, plain_answer(question))
+        answers = apply_answer(flow, answers, question.id, value, today=TODAY).answers
+        if question.id == last:
+            return answers
+    raise AssertionError(f"{last} was never asked")
 
 
 def test_next_and_previous_follow_the_current_path(survey: Flow) -> None:
-    assert next_question(survey, {}).id == "org"
-    assert next_question(survey, {}, after="q6_training").id == "q7_rule_doc"
+    assert position(survey, {}).question.id == "org"
+    assert following(survey, {}, "q6_training") == "q7_rule_doc"
     trained = {"q6_training": "ある"}
-    assert next_question(survey, trained, after="q6_training").id == "q6_2_training_kinds"
+    assert following(survey, trained, "q6_training") == "q6_2_training_kinds"
+    # Where a respondent goes once q6_training is answered, both ways.
+    assert position(survey, answered_up_to(survey, "q6_training", q6_training="ない")).question.id == (
+        "q7_rule_doc"
+    )
+    assert position(survey, answered_up_to(survey, "q6_training", q6_training="ある")).question.id == (
+        "q6_2_training_kinds"
+    )
     assert previous_question(survey, trained, before="q7_rule_doc").id == "q6_2_training_kinds"
     assert previous_question(survey, {}, before="q7_rule_doc").id == "q6_training"
     assert previous_question(survey, {}, before="org") is None
     assert previous_question(survey, {}, before=None).id == "q_uses_contractors"
-    assert next_question(survey, {}, after="q_uses_contractors") is None  # the review comes next
-    assert (
-        next_question(survey, {"q_uses_contractors": "している"}, after="q_uses_contractors").id
-        == "q28_selection"
-    )
+    assert following(survey, {}, "q_uses_contractors") is None  # the review comes next
+    finished = answered_up_to(survey, "q_uses_contractors", q_uses_contractors="していない")
+    assert position(survey, finished).question is None
+    assert following(survey, {"q_uses_contractors": "している"}, "q_uses_contractors") == "q28_selection"
+    contracting = answered_up_to(survey, "q_uses_contractors", q_uses_contractors="している")
+    assert position(survey, contracting).question.id == "q28_selection"
 
 
 def test_resume_at_first_unanswered(survey: Flow) -> None:
@@ -132,7 +178,87 @@ def test_review_groups_by_item_and_reads_japanese(survey: Flow) -> None:
 
 def test_complete_only_when_every_required_question_is_answered(survey: Flow) -> None:
     answers: dict = {}
-    assert not is_complete(survey, answers)
     assert [q.id for q in missing_answers(survey, answers)][:2] == ["org", "respondent_name"]
     assert "q24_improvements" not in [q.id for q in missing_answers(survey, answers)]
     assert len(asked_questions(survey, answers)) == 30
+    finished = answered_up_to(survey, "q_uses_contractors", q_uses_contractors="していない")
+    assert missing_answers(survey, finished) == []
+    # The optional question left out: still complete, though the respondent resumes there.
+    without_optional = {k: v for k, v in finished.items() if k != "q24_improvements"}
+    assert missing_answers(survey, without_optional) == []
+    assert position(survey, without_optional).question.id == "q24_improvements"
+    # Any required answer left out: not complete, and that is where the respondent resumes.
+    without_required = {k: v for k, v in finished.items() if k != "q14_persons"}
+    assert [q.id for q in missing_answers(survey, without_required)] == ["q14_persons"]
+    assert position(survey, without_required).question.id == "q14_persons"
+
+
+# --- position ----------------------------------------------------------------------------------
+
+
+def test_position_at_the_start(survey: Flow) -> None:
+    start = position(survey, {})
+    assert start.question is not None and start.question.id == "org"
+    assert start.progress == Progress(answered=0, remaining=30)
+    assert not start.can_go_back
+    assert [q.id for q in start.path] == [q.id for q in asked_questions(survey, {})]
+
+
+def test_position_resumes_at_the_first_unanswered(survey: Flow) -> None:
+    answers = {"org": ORG, "respondent_name": "新潟 太郎", "q1_title": "その他"}
+    here = position(survey, answers)
+    assert here.question is not None and here.question.id == "q1_title_other"
+    assert here.progress == Progress(answered=3, remaining=28)
+    assert here.can_go_back
+
+
+def test_position_at_a_question_asked_for(survey: Flow) -> None:
+    answers = {"org": ORG, "q6_training": "ある"}
+    assert position(survey, answers, at="org").question.id == "org"
+    assert not position(survey, answers, at="org").can_go_back
+    back = position(survey, answers, at="q6_2_training_kinds")
+    assert back.question.id == "q6_2_training_kinds" and back.can_go_back
+    assert back.progress == progress(survey, answers)  # progress does not depend on where one is
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        "q6_2_training_kinds",  # not on this path: q6_training was answered ない
+        "q1_title_other",  # a generated follow-up that is not asked
+        "no_such_question",
+    ],
+)
+def test_position_at_a_question_off_the_path_falls_back_to_the_first_unanswered(
+    survey: Flow, at: str
+) -> None:
+    answers = {"org": ORG, "q6_training": "ない"}
+    assert position(survey, answers, at=at).question.id == "respondent_name"
+
+
+def test_position_at_the_review(survey: Flow) -> None:
+    finished = answered_up_to(survey, "q_uses_contractors", q_uses_contractors="していない")
+    review_position = position(survey, finished)
+    assert review_position.question is None
+    assert review_position.can_go_back  # back to the last question
+    assert review_position.progress == Progress(answered=len(review_position.path), remaining=0)
+    assert review_position.progress.percent == 100
+
+
+def test_position_on_an_empty_path() -> None:
+    # A flow whose only question never applies: straight to the review, with nowhere to go back to.
+    flow = load_flow_text(
+        flow_text("      - {id: a, type: single, text: A, choices: [x], when: {question: a, equals: x}}\n")
+    ).flow
+    empty = position(flow, {})
+    assert empty == Position(question=None, progress=Progress(0, 0), can_go_back=False, path=())
+
+
+def test_position_walks_the_path_itself(survey: Flow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One pass over the questions: no walk of asked_questions behind it."""
+
+    def no_walk(*args: object) -> None:
+        raise AssertionError("position must not walk the path again")
+
+    monkeypatch.setattr(engine, "asked_questions", no_walk)
+    assert position(survey, {"q6_training": "ある"}, at="q6_2_training_kinds").can_go_back

@@ -8,7 +8,7 @@ import pytest
 
 from flows.__main__ import main
 from flows.diagram import mermaid
-from flows.engine import asked_questions, is_complete
+from flows.engine import asked_questions, missing_answers
 from flows.load import load_flow_text
 from flows.model import Flow
 from flows.paths import REVIEW, START, explore
@@ -56,7 +56,7 @@ def brute_force_paths(flow: Flow) -> set[tuple[str, ...]]:
     for combo in product(*(options(q) for q in flow.questions)):
         answers = dict(zip([q.id for q in flow.questions], combo, strict=True))
         path = asked_questions(flow, answers)
-        assert is_complete(flow, {q.id: answers[q.id] for q in path})
+        assert missing_answers(flow, {q.id: answers[q.id] for q in path}) == []
         paths.add(tuple(q.id for q in path))
     return paths
 

@@ -8,7 +8,16 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows.engine import apply_answer, asked_questions, first_unanswered, is_complete, review
+from flows.engine import (
+    apply_answer,
+    asked_questions,
+    first_unanswered,
+    missing_answers,
+    position,
+    previous_question,
+    progress,
+    review,
+)
 from flows.load import load_flow
 from flows.model import Flow, Question
 from tests.flows.catalogue import expected_asked
@@ -70,7 +79,8 @@ def answer_all(flow: Flow, answers: dict[str, Any], plan: dict[str, Any]) -> dic
 @given(plan=answer_plan())
 def test_any_valid_answers_reach_the_review_on_the_catalogues_path(plan: dict[str, Any]) -> None:
     answers = answer_all(SURVEY, {}, plan)
-    assert is_complete(SURVEY, answers)
+    assert missing_answers(SURVEY, answers) == []
+    assert position(SURVEY, answers).question is None  # the review
     ids = [q.id for q in SURVEY.questions]
     asked = [q.id for q in asked_questions(SURVEY, answers)]
     assert asked == expected_asked(ids, answers)  # never asks a hidden question, never skips one
@@ -109,3 +119,23 @@ def test_partial_answers_never_keep_hidden_ones(plan: dict[str, Any], data: st.D
         asked = [q.id for q in asked_questions(SURVEY, answers)]
         assert set(answers) <= set(asked)
         assert asked == expected_asked([q.id for q in SURVEY.questions], answers)
+
+
+@PROPERTY_SETTINGS
+@given(plan=answer_plan(), data=st.data())
+def test_position_agrees_with_the_walks_it_replaces(plan: dict[str, Any], data: st.DataObject) -> None:
+    """For any subset of a finished set of answers (so some kept answers may no longer apply)
+    and any place asked for, one position call says what the separate walks say."""
+    finished = answer_all(SURVEY, {}, plan)
+    kept = data.draw(st.sets(st.sampled_from(sorted(finished))), label="kept answers")
+    answers = {qid: finished[qid] for qid in kept}
+    at = data.draw(st.none() | st.sampled_from([q.id for q in SURVEY.questions]), label="at")
+
+    here = position(SURVEY, answers, at=at)
+    path = asked_questions(SURVEY, answers)
+    assert list(here.path) == path
+    expected = next((q for q in path if q.id == at), None) or first_unanswered(SURVEY, answers)
+    assert here.question == expected
+    assert here.progress == progress(SURVEY, answers)
+    before = previous_question(SURVEY, answers, here.question.id if here.question else None)
+    assert here.can_go_back == (before is not None)

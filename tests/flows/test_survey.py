@@ -46,6 +46,7 @@ def test_metadata(survey: Flow) -> None:
     assert not survey.open_period.is_open(datetime(2025, 8, 28, 1, 59, tzinfo=UTC))
     assert survey.open_period.is_open(datetime(2026, 11, 26, tzinfo=UTC))
     assert survey.purpose and survey.purpose.startswith("この調査は、個人情報漏えい等")
+    assert "timezone" not in survey.model_dump()  # retired: the bot's TIMEZONE setting governs
 
 
 def test_types_limits_and_flags(survey: Flow) -> None:

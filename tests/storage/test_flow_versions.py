@@ -16,7 +16,7 @@ from storage import (
     session_scope,
     start_draft,
 )
-from storage.flow_versions import content_hash
+from storage.flow_versions import content_hash, flow_definition
 from tests.storage.helpers import NOW, make_flow
 
 
@@ -54,6 +54,22 @@ def test_load_flow_rebuilds_the_registered_flow(engine: Engine, flow_version: Fl
         "years",
         "channels",
     ]
+
+
+def test_a_version_stored_with_a_retired_key_still_loads(engine: Engine) -> None:
+    # Versions stored before Flow.timezone was removed carry it in their definition.
+    stored = FlowVersion(
+        flow_id="leak_survey",
+        content_hash="0" * 64,
+        definition={**flow_definition(make_flow()), "timezone": "Asia/Tokyo"},
+        created_at=NOW,
+    )
+    with session_scope(engine) as session:
+        session.add(stored)
+        session.flush()
+        assert stored.id is not None
+        version_id = stored.id
+    assert load_flow(engine, version_id).model_dump() == make_flow().model_dump()
 
 
 def test_a_draft_stays_on_the_version_it_began_on(engine: Engine, flow_version: FlowVersionInfo) -> None:
