@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from bot import ids
+from bot import refs
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 
@@ -30,7 +30,7 @@ def create_bare_app(settings: Settings) -> App:
         ack()
 
     app.command("/survey")(only_ack)
-    app.action(re.compile(f"^{ids.PREFIX}_"))(only_ack)
-    app.view(ids.LONG_TEXT_VIEW)(only_ack)
-    app.options(ids.ANSWER)(only_ack)
+    app.action(re.compile(f"^{refs.PREFIX}_"))(only_ack)
+    app.view(refs.LONG_TEXT_VIEW)(only_ack)
+    app.options(refs.ANSWER)(only_ack)
     return app

@@ -3,7 +3,7 @@
 N simulated respondents answer the shipped survey at once (the longest path: /survey, 60 answers,
 the two long-text modals, 送信), each as fast as the bot lets them: the next answer goes out as soon
 as the next question appears in the fake Slack. Requests are signed and shaped like Slack's
-(bot/sandbox/slack_payloads.py). Then the same requests, byte for byte and re-signed, are replayed by the
+(sandbox/slack_payloads.py). Then the same requests, byte for byte and re-signed, are replayed by the
 same N respondents against a bare Bolt app that only acks (benchmarks/bare_bolt_app.py), back to back.
 Both apps run under the same stack: gunicorn gthread workers as in production, through
 `bot.wsgi.wsgi_application`, in a subprocess on 127.0.0.1. The fake Slack runs in a process of its own
@@ -39,12 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.survey_answers import LONGEST_PATH_ANSWERS
-from bot import ids
-from bot.fake_slack import FakeSlack
-from bot.fake_slack import server as server_module
-from bot.fake_slack.state import Params, Reply
-from bot.sandbox import slack_payloads as sr
+from bot import refs
 from bot.settings import SHIPPED_FLOW
+from sandbox import slack_payloads as sr
+from sandbox.fake_slack import FakeSlack
+from sandbox.fake_slack import server as server_module
+from sandbox.fake_slack.state import Params, Reply
 from tests.bot.harness import (
     ADMIN,
     ADMIN_CHANNEL,
@@ -224,18 +224,18 @@ def answer(slack: Any, sender: TimedSender, user: str, message: Params, kind: st
     """Answer with the question's element (tests/bot/harness.py answer_with)."""
     match kind:
         case "single" | "date" | "time":
-            act(sender, user, message, ids.ANSWER, raw)
+            act(sender, user, message, refs.ANSWER, raw)
         case "multi":
-            act(sender, user, message, ids.NEXT, state={ids.TOGGLE: raw})
+            act(sender, user, message, refs.NEXT, state={refs.TOGGLE: raw})
         case "integer" | "text":
-            act(sender, user, message, ids.NEXT, state={ids.ANSWER: str(raw)})
+            act(sender, user, message, refs.NEXT, state={refs.ANSWER: str(raw)})
         case "org":
             label = {"type": "plain_text", "text": f"{raw['code']} {raw['name']}", "emoji": True}
-            act(sender, user, message, ids.ANSWER, {"text": label, "value": raw["code"]})
+            act(sender, user, message, refs.ANSWER, {"text": label, "value": raw["code"]})
         case "long_text":
-            act(sender, user, message, ids.OPEN_LONG_TEXT, trigger_id=slack.issue_trigger(user))
+            act(sender, user, message, refs.OPEN_LONG_TEXT, trigger_id=slack.issue_trigger(user))
             view = slack.wait_open_view(user)
-            state = sr.state_values_for(view["blocks"], {ids.ANSWER: raw})
+            state = sr.state_values_for(view["blocks"], {refs.ANSWER: raw})
             sender.send(sr.view_submission(user_id=user, team_id=sr.TEAM_ID, view=view, state_values=state))
             slack.close_views(user)
         case _:
@@ -250,7 +250,7 @@ def respond(slack: Any, sender: TimedSender, user: str, types: dict[str, str]) -
         message, seen = slack.next_prompt(user, seen)
         question_id = question_id_of(message)
         if question_id is None:  # the review
-            act(sender, user, message, ids.SUBMIT)
+            act(sender, user, message, refs.SUBMIT)
             slack.wait_text(user, "受付番号", seen)
             return
         answer(slack, sender, user, message, types[question_id], LONGEST_PATH_ANSWERS[question_id])

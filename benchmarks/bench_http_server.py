@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from bot.background import start_background_jobs
 from gunicorn.app.base import BaseApplication
 from slack_bolt import App
 
 from bot.app import Kikitori
-from bot.background import start_background_jobs
 from bot.runner import prepare
 from bot.settings import Settings
 from bot.wsgi import wsgi_application

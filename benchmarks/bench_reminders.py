@@ -38,8 +38,8 @@ from sqlalchemy.pool import NullPool
 
 import storage
 from bot.app import Kikitori, create_app
-from bot.fake_slack import FakeSlack
 from bot.settings import Settings
+from sandbox.fake_slack import FakeSlack
 from storage.models import DraftStatus, metadata
 
 TOKYO = ZoneInfo("Asia/Tokyo")

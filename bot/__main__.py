@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
-from zoneinfo import ZoneInfoNotFoundError
 
-from bot.reminders.service import check_reminder_settings
 from bot.runner import Mode, choose_mode, prepare, run_http, run_socket_mode
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 
-def configure_logging() -> None:
-    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # At DEBUG the SDKs log request bodies and headers: answers and tokens. Never below INFO.
     for noisy in ("slack_sdk", "slack_bolt", "bot.bolt", "urllib3"):
@@ -30,13 +26,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     group.add_argument("--http", action="store_const", const=Mode.HTTP, dest="mode")
     group.add_argument("--sandbox", action="store_const", const=Mode.SANDBOX, dest="mode")
     args = parser.parse_args(argv)
-    configure_logging()
     try:
         settings = Settings.from_env()
-        check_reminder_settings(settings)
-    except (ValueError, ZoneInfoNotFoundError) as problem:
+    except SettingsError as problem:
         print(f"Cannot start: {problem}", file=sys.stderr)
         return 2
+    configure_logging(settings.log_level)
     choice = choose_mode(settings, args.mode)
     if choice.problem:
         print(choice.problem, file=sys.stderr)
@@ -46,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif choice.mode is Mode.HTTP:
         run_http(settings)
     else:
-        from bot.sandbox import run_sandbox
+        from sandbox import run_sandbox
 
         return run_sandbox(settings)
     return 0

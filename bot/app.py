@@ -7,30 +7,31 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 import storage
 from bot.admin_desk import AdminDesk
-from bot.conversation import Conversation
-from bot.delivery import OutboxDelivery
-from bot.direct_messages import DirectMessages
+from bot.admin_post import AdminPosts
+from bot.clock import Clock, utc_now
+from bot.conversation import Answering, DraftAccess, Starting, Submitting
 from bot.flow_catalog import FlowCatalog
-from bot.listeners import register_listeners
+from bot.invitations import Invitations
+from bot.listeners import UseCases, register_listeners
+from bot.outbox import OutboxDelivery, OutboxTimer
 from bot.redelivery import skip_redelivered_events
+from bot.reminders.rules import ReminderRules
 from bot.reminders.service import Reminders
 from bot.settings import Settings
-from bot.slack_client import make_web_client
+from bot.slack_client import make_outbox_client, make_web_client
+from bot.slack_gateway import DmChannels, SlackGateway
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -38,13 +39,20 @@ class Kikitori:
     """Everything one bot process runs on."""
 
     app: App
-    conversation: Conversation
-    delivery: OutboxDelivery
-    reminders: Reminders
     engine: Engine
-    client: WebClient
     settings: Settings
-    clock: Callable[[], datetime]
+    clock: Clock
+    catalog: FlowCatalog
+    gateway: SlackGateway  # for the listeners
+    delivery: OutboxDelivery
+    outbox_timer: OutboxTimer
+    reminders: Reminders
+    use_cases: UseCases
+    _scheduler: BackgroundScheduler | None = field(default=None, repr=False)
+
+    @property
+    def client(self) -> WebClient:
+        return self.gateway.client
 
     def run_due_work(self) -> None:
         """Everything the timers do, at once (the sandbox's clock control, tests)."""
@@ -54,7 +62,35 @@ class Kikitori:
     def deliver(self) -> None:
         """Send due outbox messages; forget Slack event ids too old to be redelivered."""
         self.delivery.deliver_due()
-        storage.forget_old_events(self.engine, self.clock())
+        storage.forget_old_events(self.engine, self.clock.now())
+
+    def start_timers(self) -> None:
+        """Per-process timers: the outbox (every OUTBOX_INTERVAL_SECONDS, and at once when nudged)
+        and the reminder sweep (APScheduler as a local clock only: its in-memory job store is never
+        shared between processes, which would double-fire; correctness comes from database claims)."""
+        self.outbox_timer.start()
+        if self._scheduler is None:
+            self._scheduler = BackgroundScheduler(timezone="UTC")
+            self._scheduler.add_job(
+                self.reminders.sweep,
+                "interval",
+                seconds=self.settings.reminder_interval_seconds,
+                id="reminders",
+                max_instances=1,
+                coalesce=True,
+            )
+            self._scheduler.start()
+        log.info(
+            "timers started (outbox every %ss, reminders every %ss)",
+            self.settings.outbox_interval_seconds,
+            self.settings.reminder_interval_seconds,
+        )
+
+    def stop_timers(self) -> None:
+        self.outbox_timer.stop()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
 
 
 def create_app(
@@ -62,60 +98,80 @@ def create_app(
     *,
     engine: Engine | None = None,
     client: WebClient | None = None,
+    outbox_client: WebClient | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> Kikitori:
+    """`clock` is the source of the time (aware UTC); tests and the sandbox move it."""
     engine = engine or storage.make_engine(settings.database_url)
     storage.upgrade(engine)  # the default SQLite database is created on first run
-    client = client or make_web_client(settings.slack_bot_token, settings.slack_api_url)
+    the_clock = Clock(settings.timezone, clock)
+    dm_channels = DmChannels()  # each DM opened once per process, whoever writes to the person
+    gateway = SlackGateway(
+        client or make_web_client(settings.slack_bot_token, settings.slack_api_url), dm_channels
+    )
+    outbox_gateway = SlackGateway(
+        outbox_client or make_outbox_client(settings.slack_bot_token, settings.slack_api_url), dm_channels
+    )
     catalog = FlowCatalog(engine, settings.flow_file)
-    dm = DirectMessages(client)  # one cache of DM channels for everything that writes to people
+    rules = ReminderRules(settings.reminder_policy(), settings.calendar())
     worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     reminders = Reminders(
         engine=engine,
-        client=client,
-        settings=settings,
+        gateway=outbox_gateway,
+        rules=rules,
         catalog=catalog,
-        clock=clock,
+        clock=the_clock,
         worker_id=worker_id,
-        dm=dm,
+        admin_channel=settings.admin_channel_id,
+    )
+    invitations = Invitations(
+        engine=engine, settings=settings, catalog=catalog, clock=the_clock, gateway=outbox_gateway
+    )
+    admin_posts = AdminPosts(
+        engine=engine,
+        flow_for_version=catalog.for_version,
+        gateway=outbox_gateway,
+        clock=the_clock,
+        channel=settings.admin_channel_id,
     )
     delivery = OutboxDelivery(
         engine,
-        client,
-        settings,
-        catalog.for_version,
-        clock,
-        worker_id=worker_id,
-        senders=reminders.senders(),
+        {**admin_posts.senders(), **reminders.senders(), **invitations.senders()},
+        the_clock,
+        worker_id,
+        admin_channel_configured=bool(settings.admin_channel_id),
     )
-    conversation = Conversation(
-        engine=engine,
-        client=client,
-        settings=settings,
-        catalog=catalog,
-        clock=clock,
-        dm=dm,
-        after_submit=delivery.deliver_due,  # the admin post goes out at once; the timer retries
+    outbox_timer = OutboxTimer(delivery.deliver_due, settings.outbox_interval_seconds)
+    drafts = DraftAccess(
+        engine=engine, catalog=catalog, clock=the_clock, rules=rules, real_name=gateway.real_name
+    )
+    use_cases = UseCases(
+        starting=Starting(drafts),
+        answering=Answering(drafts),
+        submitting=Submitting(drafts, nudge_outbox=outbox_timer.nudge),
+        desk=AdminDesk(engine=engine, settings=settings, catalog=catalog, clock=the_clock),
+        invitations=invitations,
+        reminders=reminders,
+        gateway=gateway,
     )
     app = App(
-        client=client,  # carries the token and SLACK_API_URL
+        client=gateway.client,  # carries the token and SLACK_API_URL
         signing_secret=settings.slack_signing_secret or "",
         # Socket Mode needs no signing secret; HTTP mode always verifies signatures.
         request_verification_enabled=bool(settings.slack_signing_secret),
         logger=logging.getLogger("bot.bolt"),
     )
-    app.use(skip_redelivered_events(engine, clock))
-    desk = AdminDesk(
-        engine=engine, client=client, settings=settings, catalog=catalog, reminders=reminders, dm=dm
-    )
-    register_listeners(app, conversation, desk, reminders)
+    app.use(skip_redelivered_events(engine, the_clock.now))
+    register_listeners(app, use_cases)
     return Kikitori(
         app=app,
-        conversation=conversation,
-        delivery=delivery,
-        reminders=reminders,
         engine=engine,
-        client=client,
         settings=settings,
-        clock=clock,
+        clock=the_clock,
+        catalog=catalog,
+        gateway=gateway,
+        delivery=delivery,
+        outbox_timer=outbox_timer,
+        reminders=reminders,
+        use_cases=use_cases,
     )

@@ -8,17 +8,16 @@ at all means the local sandbox. Anything in between is a mistake, and we say wha
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot.admin_channel import check_admin_channel
 from bot.app import Kikitori, create_app
-from bot.background import start_background_jobs
-from bot.delivery import check_admin_channel
 from bot.settings import Settings
 from bot.slack_client import make_web_client
+from bot.slack_gateway import SlackGateway
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +79,7 @@ def _implied_mode(settings: Settings) -> Mode | None:
 def prepare(settings: Settings, **factory_options: Any) -> Kikitori:
     """The bot plus what every serving process runs beside it."""
     bot = create_app(settings, **factory_options)
-    check_admin_channel(bot.client, settings.admin_channel_id, log)
+    check_admin_channel(bot.gateway, settings.admin_channel_id, log)
     return bot
 
 
@@ -89,20 +88,19 @@ def run_socket_mode(bot: Kikitori, *, block: bool = True) -> Any:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     handler = SocketModeHandler(bot.app, app_token=bot.settings.slack_app_token)
-    scheduler = start_background_jobs(bot)
+    bot.start_timers()
     if not block:
         try:
             handler.connect()
         except BaseException:
-            scheduler.shutdown(wait=False)  # a wrong token or no network: leave nothing running
+            bot.stop_timers()  # a wrong token or no network: leave nothing running
             raise
-        handler.scheduler = scheduler  # type: ignore[attr-defined]  # so the caller can stop both
         return handler
     log.info("starting in Socket Mode")
     try:
         handler.start()
     finally:
-        scheduler.shutdown(wait=False)
+        bot.stop_timers()
     return handler
 
 
@@ -116,20 +114,22 @@ def run_http(settings: Settings) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", f"{settings.host}:{settings.port}")
             self.cfg.set("worker_class", "gthread")
-            self.cfg.set("workers", int(os.environ.get("WEB_CONCURRENCY") or 2))
-            self.cfg.set("threads", int(os.environ.get("GUNICORN_THREADS") or 8))
+            self.cfg.set("workers", settings.web_concurrency)
+            self.cfg.set("threads", settings.gunicorn_threads)
             self.cfg.set("timeout", 30)
             self.cfg.set("accesslog", None)  # request lines carry nothing useful and would grow logs
 
         def load(self) -> Callable[..., Any]:
             # Runs in each worker process: every worker has its own app, engine and timers.
             bot = create_app(settings)
-            start_background_jobs(bot)
+            bot.start_timers()
             return wsgi_application(bot)
 
     log.info("starting in HTTP mode on port %s", settings.port)
     # Once, here, rather than in every worker.
     check_admin_channel(
-        make_web_client(settings.slack_bot_token, settings.slack_api_url), settings.admin_channel_id, log
+        SlackGateway(make_web_client(settings.slack_bot_token, settings.slack_api_url)),
+        settings.admin_channel_id,
+        log,
     )
     _Gunicorn().run()

@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.fake_slack import ApiError, FakeSlack
-from bot.sandbox import slack_payloads as sp
-from bot.sandbox.people import ADMIN_CHANNEL_ID, Person
+from sandbox import slack_payloads as sp
+from sandbox.fake_slack import ApiError, FakeSlack
+from sandbox.people import ADMIN_CHANNEL_ID, Person
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from bot.fake_slack import FakeSlack
-from bot.sandbox import slack_payloads as sp
-from bot.sandbox.clock import SandboxClock
-from bot.sandbox.people import ADMIN_CHANNEL_ID, ADMIN_CHANNEL_NAME, PEOPLE, Person
+from sandbox import slack_payloads as sp
+from sandbox.clock import SandboxClock
+from sandbox.fake_slack import FakeSlack
+from sandbox.people import ADMIN_CHANNEL_ID, ADMIN_CHANNEL_NAME, PEOPLE, Person
 
 APP_NAME = "Kikitori"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.fake_slack import FakeSlack
-from bot.sandbox import slack_payloads as sp
+from sandbox import slack_payloads as sp
+from sandbox.fake_slack import FakeSlack
 
 
 @dataclass(frozen=True)

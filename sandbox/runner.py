@@ -31,15 +31,15 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 import storage
 from bot.app import Kikitori, create_app
-from bot.fake_slack import FakeSlack
 from bot.reminders.calendar import BusinessCalendar
-from bot.sandbox import slack_payloads as sp
-from bot.sandbox.clock import SandboxClock
-from bot.sandbox.interactions import Interactions, Outcome, refused
-from bot.sandbox.page_state import PostedTimes, etag_of, page_state
-from bot.sandbox.people import ADMIN, ADMIN_CHANNEL_ID, Person, make_workspace, person
-from bot.sandbox.web import PageServer
 from bot.settings import Settings
+from sandbox import slack_payloads as sp
+from sandbox.clock import SandboxClock
+from sandbox.fake_slack import FakeSlack
+from sandbox.interactions import Interactions, Outcome, refused
+from sandbox.page_state import PostedTimes, etag_of, page_state
+from sandbox.people import ADMIN, ADMIN_CHANNEL_ID, Person, make_workspace, person
+from sandbox.web import PageServer
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,7 @@ class Sandbox:
             admin_user_ids=frozenset({ADMIN.id}),
         )
         self._kikitori = create_app(bot_settings, clock=self.clock)
+        self._kikitori.outbox_timer.start()  # a submission's admin post goes out at once
         load_sample_departments_if_empty(self._kikitori)
         self._bolt_server = make_server(
             "127.0.0.1",
@@ -126,6 +127,7 @@ class Sandbox:
             thread.join(timeout=5)
         self._threads.clear()
         if self._kikitori is not None:
+            self._kikitori.stop_timers()
             self._kikitori.engine.dispose()
             self._kikitori = None
         if self._fake is not None:
@@ -183,7 +185,7 @@ class Sandbox:
             except Exception as error:  # keep the timer alive; no message text (it could quote answers)
                 log.warning("sandbox: due work failed: %s", type(error).__name__)
 
-    # --- the page's backend (bot.sandbox.web.Backend) ----------------------------------------------
+    # --- the page's backend (sandbox.web.Backend) ----------------------------------------------
 
     def state(self, user_id: str, etag: str | None) -> dict[str, Any] | None:
         someone = person(user_id)
@@ -260,10 +262,7 @@ class Sandbox:
 
     def _calendar(self) -> BusinessCalendar:
         """The bot's own business calendar (BUSINESS_HOURS, CLOSED_DAYS), so 翌営業日 means what reminders mean."""
-        calendar = getattr(getattr(self.kikitori, "reminders", None), "calendar", None)
-        return (
-            calendar if isinstance(calendar, BusinessCalendar) else BusinessCalendar(self.settings.timezone)
-        )
+        return self.kikitori.reminders.rules.calendar
 
 
 def load_sample_departments_if_empty(kikitori: Kikitori) -> None:

@@ -25,7 +25,7 @@ Where the shapes come from:
 What Slack echoes back is what it rendered, not what the bot sent: `render_blocks` adds what Slack adds
 (``emoji: true`` on plain_text, ``verbatim: false`` on mrkdwn, ``block_id``/``action_id`` where the bot gave
 none, ``optional``/``dispatch_action`` on input blocks). Generated ids are derived from the content, so the
-same blocks always get the same ids.
+same blocks always get the same refs.
 """
 
 from __future__ import annotations

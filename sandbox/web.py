@@ -107,7 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path in STATIC:
             name, kind = STATIC[url.path]
-            self._send(200, resources.files("bot.sandbox").joinpath("static", name).read_bytes(), kind)
+            self._send(200, resources.files("sandbox").joinpath("static", name).read_bytes(), kind)
         elif url.path == "/api/state":
             query = parse_qs(url.query)
             user = (query.get("user") or [""])[0]

@@ -15,7 +15,6 @@ from storage.errors import (
     DraftConflict,
     DraftNotFound,
     FlowVersionNotFound,
-    StorageError,
 )
 from storage.events import first_delivery, forget_old_events
 from storage.flow_versions import FlowVersionInfo, load_flow, register_flow
@@ -34,6 +33,7 @@ from storage.models import (
 )
 from storage.outbox import Notification, claim_due, enqueue, mark_failed, mark_sent
 from storage.receipts import format_receipt_number, receipt_year
+from storage.reminder_fields import ReminderFields, reminder_columns, reminder_fields_of
 from storage.reminders import (
     Chased,
     Invited,
@@ -49,6 +49,9 @@ from storage.reminders import (
 from storage.submissions import get_submission, submit_draft
 
 __all__ = [
+    "ReminderFields",
+    "reminder_columns",
+    "reminder_fields_of",
     "Chased",
     "Invitation",
     "InvitationStatus",
@@ -77,7 +80,6 @@ __all__ = [
     "OutboxStatus",
     "ReceiptCounter",
     "ReceivedEvent",
-    "StorageError",
     "Submission",
     "cancel_draft",
     "claim_due",

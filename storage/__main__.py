@@ -7,6 +7,7 @@ kikitori.db in the current directory).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from dotenv import find_dotenv, load_dotenv
 from sqlalchemy import Engine
 
-from storage.db import make_engine, upgrade
+from storage.db import database_url, make_engine, upgrade
 from storage.departments import import_departments_csv
 from storage.errors import DepartmentImportError
 
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     load_dotenv(find_dotenv(usecwd=True))  # the same .env as the bot: the same database
-    engine = make_engine()
+    engine = make_engine(database_url(os.environ))
     try:
         if args.command == "upgrade":
             upgrade(engine)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,8 +22,11 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 _MIGRATION_LOCK_KEY = 0x6B696B69
 
 
-def database_url(env: Mapping[str, str] = os.environ) -> str:
-    """The SQLAlchemy URL from DATABASE_URL (psycopg 3 for PostgreSQL), else a local SQLite file."""
+def database_url(env: Mapping[str, str]) -> str:
+    """The SQLAlchemy URL from DATABASE_URL in `env` (psycopg 3 for PostgreSQL), else a local SQLite file.
+
+    Storage never reads the environment itself: the bot's Settings and the command lines pass it in.
+    """
     url = env.get("DATABASE_URL", "").strip()
     if not url:
         return DEFAULT_URL
@@ -35,11 +37,11 @@ def database_url(env: Mapping[str, str] = os.environ) -> str:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for `url`, by default the one DATABASE_URL names.
+    """An engine for `url`, by default the local SQLite file.
 
     SQL parameters are hidden from error messages and logs: they carry answers and personal data.
     """
-    url = url or database_url()
+    url = url or DEFAULT_URL
     if url.startswith("sqlite"):
         engine = create_engine(url, hide_parameters=True)
         event.listen(engine, "connect", _configure_sqlite)

@@ -15,6 +15,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from storage.db import session_scope
 from storage.errors import DraftAlreadyActive, DraftClosed, DraftConflict, DraftNotFound, FlowVersionNotFound
 from storage.models import Draft, DraftStatus, FlowVersion, Invitation, InvitationStatus
+from storage.reminder_fields import ReminderFields, reminder_columns, reminder_fields_of
 
 T = TypeVar("T")
 M = TypeVar("M", Draft, Invitation)
@@ -117,18 +118,21 @@ def save_answers(
     answers: Mapping[str, Any],
     current_question_id: str | None,
     now: datetime,
+    reminder: ReminderFields | None = None,
+    next_reminder_at: datetime | None = None,
 ) -> Draft:
-    """Replace the draft's answers and position. Any save counts as activity."""
+    """Replace the draft's answers and position, with the reminder state the policy gives for
+    this activity (`reminder` and `next_reminder_at`; without `reminder`, reminders are untouched)."""
 
     def change(_session: Session, draft: Draft) -> Draft:
         # A new dict: the JSON column does not notice changes made inside the old one.
         draft.answers = dict(answers)
         draft.current_question_id = current_question_id
         draft.updated_at = now
-        draft.last_activity_at = now
-        # The person came back: the sweep works out the next reminder from here (the policy starts
-        # the count again), even if it had nothing left to do for this draft.
-        draft.next_reminder_at = now
+        if reminder is not None:
+            for column, value in reminder_columns(reminder_fields_of(draft), reminder).items():
+                setattr(draft, column, value)
+            draft.next_reminder_at = next_reminder_at
         return draft
 
     return update_in_progress(engine, draft_id, expected_version, change)

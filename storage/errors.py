@@ -8,19 +8,15 @@ if TYPE_CHECKING:
     from storage.models import Draft
 
 
-class StorageError(Exception):
-    """Base class of the errors raised by `storage`."""
-
-
-class FlowVersionNotFound(StorageError, LookupError):
+class FlowVersionNotFound(LookupError):
     pass
 
 
-class DraftNotFound(StorageError, LookupError):
+class DraftNotFound(LookupError):
     pass
 
 
-class DraftAlreadyActive(StorageError):
+class DraftAlreadyActive(Exception):
     """The person already has an in-progress draft of this flow; `draft` is that draft."""
 
     def __init__(self, draft: Draft) -> None:
@@ -28,7 +24,7 @@ class DraftAlreadyActive(StorageError):
         self.draft = draft
 
 
-class DraftConflict(StorageError):
+class DraftConflict(Exception):
     """Another writer changed the draft first; `draft` is its current state (reload and retry)."""
 
     def __init__(self, draft: Draft, expected_version: int) -> None:
@@ -39,7 +35,7 @@ class DraftConflict(StorageError):
         self.expected_version = expected_version
 
 
-class DraftClosed(StorageError):
+class DraftClosed(Exception):
     """The draft is no longer in progress (submitted or cancelled); `draft` says which."""
 
     def __init__(self, draft: Draft) -> None:
@@ -47,5 +43,5 @@ class DraftClosed(StorageError):
         self.draft = draft
 
 
-class DepartmentImportError(StorageError, ValueError):
+class DepartmentImportError(ValueError):
     """A department CSV that cannot be imported. The message is Japanese: people read it."""

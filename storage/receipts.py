@@ -1,23 +1,21 @@
-"""Receipt numbers (受付番号) like 2026-0001: gap-free and sequential per Asia/Tokyo calendar year."""
+"""Receipt numbers (受付番号) like 2026-0001: gap-free and sequential per calendar year of the
+survey's time zone (the bot's TIMEZONE setting)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, tzinfo
 
 from sqlmodel import Session, update
 
 from storage.db import dialect_insert
 from storage.models import ReceiptCounter
 
-RECEIPT_TIMEZONE = ZoneInfo("Asia/Tokyo")
 
-
-def receipt_year(at: datetime) -> int:
-    """The calendar year in Tokyo: 2026-12-31T15:30Z is already 2027 there."""
+def receipt_year(at: datetime, timezone: tzinfo) -> int:
+    """The calendar year in `timezone`: 2026-12-31T15:30Z is already 2027 in Tokyo."""
     if at.utcoffset() is None:
         raise ValueError("receipt times must be timezone-aware")
-    return at.astimezone(RECEIPT_TIMEZONE).year
+    return at.astimezone(timezone).year
 
 
 def format_receipt_number(year: int, seq: int) -> str:

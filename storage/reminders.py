@@ -9,7 +9,7 @@ transaction that only succeeds while the claim is still ours, so a reminder is e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -21,6 +21,7 @@ from storage.db import session_scope
 from storage.drafts import select_open
 from storage.models import Draft, DraftStatus, Invitation, InvitationStatus
 from storage.outbox import Notification, enqueue
+from storage.reminder_fields import ReminderFields, reminder_columns, reminder_fields_of
 
 Kind = Literal["draft", "invitation"]
 _MODELS: dict[Kind, Any] = {"draft": Draft, "invitation": Invitation}
@@ -45,6 +46,10 @@ class Chased:
     snoozed_until: datetime | None
     escalated_at: datetime | None
     created_at: datetime
+
+    @property
+    def reminder(self) -> ReminderFields:
+        return reminder_fields_of(self)
 
 
 def _chased(kind: Kind, row: Any) -> Chased:
@@ -106,11 +111,12 @@ def settle_reminder(
     *,
     worker_id: str,
     next_reminder_at: datetime | None,
-    changes: dict[str, Any] | None = None,
+    reminder: ReminderFields | None = None,
     notifications: Iterable[Notification] = (),
     now: datetime,
 ) -> bool:
-    """Save what the sweep decided and enqueue its messages, in one transaction, and release the claim.
+    """Save what the sweep decided (the policy's new `reminder` state, if it changed, and the next due
+    time) and enqueue its messages, in one transaction, and release the claim.
 
     Only while the claim is still `worker_id`'s and nothing happened since the claim (no answer,
     no snooze): otherwise nothing is changed and False is returned; the next sweep looks again.
@@ -125,7 +131,7 @@ def settle_reminder(
             model.last_activity_at == chased.last_activity_at,
         )
         .values(
-            **(changes or {}),
+            **(reminder_columns(chased.reminder, reminder) if reminder else {}),
             next_reminder_at=next_reminder_at,
             reminder_claimed_by=None,
             reminder_claimed_until=None,
@@ -152,18 +158,17 @@ def release_claim(engine: Engine, chased: Chased, *, worker_id: str) -> None:
         )
 
 
-def snooze(engine: Engine, kind: Kind, row_id: int, *, until: datetime, now: datetime) -> bool:
-    """あとで: a reply (the count starts again) and the next reminder at `until`."""
-    model = _MODELS[kind]
+def snooze(engine: Engine, chased: Chased, *, reminder: ReminderFields, next_reminder_at: datetime) -> bool:
+    """あとで: save the policy's snoozed state and the next due time (any claim is dropped: the
+    person replied, so a sweep in flight must not act on what it read before)."""
+    model = _MODELS[chased.kind]
     with session_scope(engine) as session:
         result = session.exec(
             update(model)
-            .where(model.id == row_id, model.status == _ACTIVE[kind])
+            .where(model.id == chased.id, model.status == _ACTIVE[chased.kind])
             .values(
-                snoozed_until=until,
-                last_activity_at=now,
-                reminders_sent=0,
-                next_reminder_at=until,
+                **reminder_columns(chased.reminder, reminder),
+                next_reminder_at=next_reminder_at,
                 reminder_claimed_by=None,
                 reminder_claimed_until=None,
             )
@@ -190,9 +195,12 @@ def invite(
     invited_by: str,
     due_date: date | None,
     now: datetime,
-    notification: Notification | None,
+    notification: Callable[[int], Notification] | None,
 ) -> Invited:
-    """Ask someone to answer. A person already answering keeps their draft, which takes the due date."""
+    """Ask someone to answer. A person already answering keeps their draft, which takes the due date.
+
+    `notification` builds the message to enqueue from the new invitation's id, in the same transaction.
+    """
     with session_scope(engine) as session:
         for kind, model in _MODELS.items():
             found = session.exec(select_open(model, team_id, user_id, flow_id)).one_or_none()
@@ -213,8 +221,8 @@ def invite(
         session.flush()
         assert invitation.id is not None
         if notification is not None:
-            payload = {**notification.payload, "invitation_id": invitation.id}
-            enqueue(session, notification.kind, payload, f"{notification.dedupe_key}:{invitation.id}", now)
+            made = notification(invitation.id)
+            enqueue(session, made.kind, made.payload, made.dedupe_key, now)
         return Invited("invitation", invitation.id, created=True)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import Engine
@@ -25,6 +25,7 @@ def submit_draft(
     expected_version: int,
     answers: Mapping[str, Any],
     now: datetime,
+    timezone: tzinfo,
     notifications: Callable[[Submission], Iterable[Notification]] | None = None,
 ) -> Submission:
     """Close the draft as submitted and store its answers under the next receipt number.
@@ -33,9 +34,9 @@ def submit_draft(
     number); they are stored in the same transaction, so they exist if and only if it does.
     Raises DraftClosed if the draft was already submitted or cancelled (a second click, or a
     racing double submit: exactly one wins) and DraftConflict if it changed since
-    `expected_version`.
+    `expected_version`. The receipt year is the calendar year of `now` in `timezone`.
     """
-    year = receipt_year(now)
+    year = receipt_year(now, timezone)
 
     def change(session: Session, draft: Draft) -> Submission:
         draft.status = DraftStatus.SUBMITTED

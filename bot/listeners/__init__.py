@@ -1,18 +1,38 @@
-"""Listeners grouped by the Slack feature they serve; each package only registers."""
+"""Listeners grouped by the Slack feature they serve; each package only registers.
+
+A listener acknowledges, decodes the payload, hands it to one use case, and gives the replies it
+returns to the Slack gateway. It decides nothing.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from slack_bolt import App
 
 from bot.admin_desk import AdminDesk
-from bot.conversation import Conversation
-from bot.listeners import actions, commands, events, options, views
+from bot.conversation import Answering, Starting, Submitting
+from bot.invitations import Invitations
 from bot.reminders.service import Reminders
+from bot.slack_gateway import SlackGateway
 
 
-def register_listeners(app: App, conversation: Conversation, desk: AdminDesk, reminders: Reminders) -> None:
-    actions.register(app, conversation, desk, reminders)
-    commands.register(app, conversation, desk)
-    events.register(app, conversation)
-    options.register(app, conversation)
-    views.register(app, conversation)
+@dataclass(frozen=True)
+class UseCases:
+    starting: Starting
+    answering: Answering
+    submitting: Submitting
+    desk: AdminDesk
+    invitations: Invitations
+    reminders: Reminders
+    gateway: SlackGateway  # the one that talks to Slack for the listeners
+
+
+def register_listeners(app: App, use_cases: UseCases) -> None:
+    from bot.listeners import actions, commands, events, options, views
+
+    actions.register(app, use_cases)
+    commands.register(app, use_cases)
+    events.register(app, use_cases)
+    options.register(app, use_cases)
+    views.register(app, use_cases)

@@ -2,7 +2,6 @@
 
 from bot.reminders.calendar import (
     BusinessCalendar,
-    calendar_from_config,
     parse_business_hours,
     parse_closed_days,
 )
@@ -23,7 +22,6 @@ __all__ = [
     "ReminderPolicy",
     "ReminderState",
     "Step",
-    "calendar_from_config",
     "due_now",
     "next_step",
     "parse_business_hours",

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-DEFAULT_TIMEZONE = ZoneInfo("Asia/Tokyo")
 DEFAULT_OPENS = time(9, 0)
 DEFAULT_CLOSES = time(17, 0)
 
@@ -43,7 +42,7 @@ def _require_aware(at: datetime) -> None:
 
 @dataclass(frozen=True)
 class BusinessCalendar:
-    timezone: ZoneInfo = DEFAULT_TIMEZONE
+    timezone: ZoneInfo  # the survey's (Settings.timezone): no default, so there is one source
     opens: time = DEFAULT_OPENS
     closes: time = DEFAULT_CLOSES
     extra_closed_days: frozenset[date] = field(default_factory=frozenset)
@@ -195,14 +194,3 @@ def parse_business_hours(text: str) -> tuple[time, time]:
     if not opens < closes:
         raise ValueError(f"business hours: {text!r} must open before it closes; {example}")
     return opens, closes
-
-
-def calendar_from_config(
-    timezone: ZoneInfo = DEFAULT_TIMEZONE, hours: str | None = None, closed_days: str | None = None
-) -> BusinessCalendar:
-    """A calendar from the configuration strings; None or blank means the default."""
-    opens, closes = (
-        parse_business_hours(hours) if hours and hours.strip() else (DEFAULT_OPENS, DEFAULT_CLOSES)
-    )
-    extra = parse_closed_days(closed_days or "")
-    return BusinessCalendar(timezone=timezone, opens=opens, closes=closes, extra_closed_days=extra)

@@ -3,7 +3,7 @@
 The caller (the database sweep) keeps one `ReminderState` per draft or pending invitation,
 stores `next_step(...).due_at` as the row's next due time, and when it claims the row asks
 `due_now` again, acts, and saves the state returned by `record_reminder` / `record_escalation`.
-Conversation code saves `record_activity` / `record_snooze` when the person does something.
+The conversation saves `record_activity` / `record_snooze` when the person does something.
 
 The rules (business days and instants as defined by `BusinessCalendar.add_business_days`):
 - The first reminder comes `first_after_business_days` after the last activity, then one every
@@ -143,15 +143,15 @@ def next_step(
 
 def due_now(
     policy: ReminderPolicy, calendar: BusinessCalendar, state: ReminderState, now: datetime
-) -> Literal["remind", "escalate"] | None:
-    """What to do at `now`, if anything: only inside business hours and at or after the due time.
+) -> Step | None:
+    """The step to take at `now`, if any: only inside business hours and at or after its due time.
 
-    `next_step(policy, calendar, state, now).reason` says why (for the message's wording).
+    Its `reason` says why (for the message's wording).
     """
     step = next_step(policy, calendar, state, now)
     if step.kind == "none" or step.due_at is None or step.due_at > now:
         return None
-    return step.kind
+    return step
 
 
 def _cadence(policy: ReminderPolicy, calendar: BusinessCalendar, state: ReminderState) -> _Candidate:

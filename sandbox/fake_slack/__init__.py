@@ -8,7 +8,7 @@
 It never calls the real Slack and never writes to disk.
 """
 
-from bot.fake_slack.server import FakeSlack
-from bot.fake_slack.state import ApiError, Workspace
+from sandbox.fake_slack.server import FakeSlack
+from sandbox.fake_slack.state import ApiError, Workspace
 
 __all__ = ["ApiError", "FakeSlack", "Workspace"]

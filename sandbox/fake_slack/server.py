@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.fake_slack.state import UPLOAD, ApiError, Params, Reply, Workspace
+from sandbox.fake_slack.state import UPLOAD, ApiError, Params, Reply, Workspace
 
 # Paths only, at DEBUG: message contents must never reach the logs.
 logger = logging.getLogger(__name__)

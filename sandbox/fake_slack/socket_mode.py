@@ -35,7 +35,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from bot.fake_slack.state import Params, Workspace
+from sandbox.fake_slack.state import Params, Workspace
 
 # Never message contents: envelopes carry what people answered.
 logger = logging.getLogger(__name__)

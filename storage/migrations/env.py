@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from logging.config import fileConfig
 
 from alembic import context
@@ -24,7 +25,7 @@ def _configure(connection: Connection) -> None:
 
 
 def run_offline() -> None:
-    context.configure(url=database_url(), target_metadata=metadata, literal_binds=True)
+    context.configure(url=database_url(os.environ), target_metadata=metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -39,7 +40,7 @@ def run_online() -> None:
     # The alembic command line: set up its logging, connect on our own.
     if config.config_file_name is not None:
         fileConfig(config.config_file_name, disable_existing_loggers=False)
-    engine = make_engine()
+    engine = make_engine(database_url(os.environ))
     try:
         with engine.connect() as connection:
             _configure(connection)

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.app import Kikitori
-from bot.fake_slack import FakeSlack
-from bot.sandbox import slack_payloads as sr
+from sandbox import slack_payloads as sr
+from sandbox.fake_slack import FakeSlack
 from tests.bot.harness import (
     OTHER,
     RESPONDENT,
@@ -33,9 +33,14 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def bot(engine: Engine, fake_slack: FakeSlack, clock: Clock) -> Kikitori:
+def bot(engine: Engine, fake_slack: FakeSlack, clock: Clock) -> Iterator[Kikitori]:
     load_sample_departments(engine)
-    return build_bot(engine, fake_slack, clock)
+    bot = build_bot(engine, fake_slack, clock)
+    bot.outbox_timer.start()  # nudged by 送信; its interval is longer than any test
+    try:
+        yield bot
+    finally:
+        bot.stop_timers()
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
 import storage
-from bot import ids
+from bot import refs
 from bot.app import Kikitori, create_app
-from bot.fake_slack import FakeSlack
-from bot.sandbox import slack_payloads as sr
 from bot.settings import Settings
+from sandbox import slack_payloads as sr
+from sandbox.fake_slack import FakeSlack
 from storage.departments import import_departments_csv
 
 SIGNING_SECRET = "test-signing-secret"
@@ -77,6 +77,7 @@ def settings_for(fake: FakeSlack) -> Settings:
         slack_api_url=fake.base_url,
         admin_channel_id=ADMIN_CHANNEL,
         admin_user_ids=frozenset({ADMIN}),
+        outbox_interval_seconds=3600,  # the outbox timer runs when nudged (送信) or when a test says
     )
 
 
@@ -162,7 +163,7 @@ def start_and_answer_org(person: Person) -> dict[str, Any]:
         "text": {"type": "plain_text", "text": "010020 総務部 法務文書課", "emoji": True},
         "value": "010020",
     }
-    person.act(person.question("org"), ids.ANSWER, org)
+    person.act(person.question("org"), refs.ANSWER, org)
     return person.question("respondent_name")
 
 
@@ -191,30 +192,30 @@ def question_id_of(message: dict[str, Any]) -> str | None:
 
 def answer_with(person: Person, message: dict[str, Any], question_type: str, raw: Any) -> None:
     """Answer the question in `message` the way a person would with its element."""
-    from bot import ids
+    from bot import refs
 
     match question_type:
         case "single" | "date" | "time":
-            person.act(message, ids.ANSWER, raw)
+            person.act(message, refs.ANSWER, raw)
         case "multi":
-            person.act(message, ids.NEXT, state={ids.TOGGLE: raw})
+            person.act(message, refs.NEXT, state={refs.TOGGLE: raw})
         case "integer" | "text":
-            person.act(message, ids.NEXT, state={ids.ANSWER: str(raw)})
+            person.act(message, refs.NEXT, state={refs.ANSWER: str(raw)})
         case "org":
             label = f"{raw['code']} {raw['name']}"
             person.act(
                 message,
-                ids.ANSWER,
+                refs.ANSWER,
                 {"text": {"type": "plain_text", "text": label, "emoji": True}, "value": raw["code"]},
             )
         case "long_text":
-            person.act(message, ids.OPEN_LONG_TEXT)
+            person.act(message, refs.OPEN_LONG_TEXT)
             view = person.fake.wait_for(lambda: (person.fake.open_views(person.user_id) or [None])[-1])
             request = sr.view_submission(
                 user_id=person.user_id,
                 team_id=sr.TEAM_ID,
                 view=view,
-                state_values=sr.state_values_for(view["blocks"], {ids.ANSWER: raw}),
+                state_values=sr.state_values_for(view["blocks"], {refs.ANSWER: raw}),
             )
             response = person.sender.send(request)
             assert response.status == 200, response.text

@@ -12,16 +12,18 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot import ids
-from bot.admin import full_answers_view, summary_message
-from bot.blocks import Block, escape
-from bot.fake_slack import FakeSlack
+from bot import refs
+from bot.admin_post import submission_view
+from bot.clock import Clock
 from bot.masking import EMAIL, PHONE, TWELVE_DIGITS
+from bot.rendering.admin import SubmissionView, full_answers_view, summary_message
+from bot.rendering.elements import Block, escape
 from bot.settings import SHIPPED_FLOW
-from flows.engine import asked_questions, is_complete, prune
+from flows.engine import asked_questions, missing_answers, prune
 from flows.load import load_flow
 from flows.model import Flow
 from flows.paths import explore
+from sandbox.fake_slack import FakeSlack
 from storage import Notification, Submission, register_flow, start_draft, submit_draft
 from tests.storage.helpers import NOW, make_flow
 
@@ -35,6 +37,11 @@ MOBILE = "090-1234-5678"
 LANDLINE = "025-280-5021"
 ADDRESS = "taro.yamada@example.jp"
 MY_NUMBER = "1234 5678 9012"
+
+
+def view_of(submission: Submission) -> SubmissionView:
+    """The plain values the rendering takes, as the admin post builds them."""
+    return submission_view(submission, Clock(TOKYO))
 
 
 def sample_answers(**changes: Any) -> dict[str, Any]:
@@ -128,7 +135,7 @@ def submit(
     notifications: Callable[[Submission], Iterable[Notification]] | None = None,
 ) -> Submission:
     """A submission made the way the conversation makes one: register, start, submit."""
-    assert prune(flow, answers)[1] == [] and is_complete(flow, answers)
+    assert prune(flow, answers)[1] == [] and not missing_answers(flow, answers)
     version = register_flow(engine, flow, now=now)
     draft = start_draft(engine, team_id=TEAM, user_id=user_id, flow_version_id=version.id, now=now)
     assert draft.id is not None
@@ -138,6 +145,7 @@ def submit(
         expected_version=draft.version,
         answers=answers,
         now=now,
+        timezone=ZoneInfo("Asia/Tokyo"),
         notifications=notifications,
     )
 
@@ -177,7 +185,7 @@ def fake() -> Iterable[FakeSlack]:
 
 def test_summary_shows_the_key_facts_and_masks_free_text(engine: Engine) -> None:
     submission = submit(engine, sample_answers())
-    message = summary_message(SURVEY, submission, timezone=TOKYO)
+    message = summary_message(SURVEY, view_of(submission))
 
     assert message.blocks[0] == {
         "type": "header",
@@ -198,7 +206,7 @@ def test_summary_shows_the_key_facts_and_masks_free_text(engine: Engine) -> None
     [full] = actions["elements"]
     assert (full["text"]["text"], full["action_id"], full["value"]) == (
         "全回答を表示",
-        ids.ADMIN_FULL_ANSWERS,
+        refs.ADMIN_FULL_ANSWERS,
         str(submission.draft_id),
     )
     posted = json.dumps(message.as_kwargs(), ensure_ascii=False)
@@ -221,7 +229,7 @@ def _summary_fields(**changes: Any) -> dict[str, str]:
         answers=answers,
         submitted_at=NOW,
     )
-    return fields_of(summary_message(SURVEY, submission, timezone=TOKYO).blocks)
+    return fields_of(summary_message(SURVEY, view_of(submission)).blocks)
 
 
 def test_occurrence_reads_as_a_date_a_masked_period_or_unknown() -> None:
@@ -251,7 +259,7 @@ def test_summary_of_the_longest_path_stays_within_message_limits() -> None:
         draft_id=1, receipt_number="2026-0001", receipt_year=2026, receipt_seq=1, team_id=TEAM,
         user_id="U0SATO", flow_version_id=1, answers=answers, submitted_at=NOW,
     )  # fmt: skip
-    assert_message_within_limits(summary_message(SURVEY, submission, timezone=TOKYO).blocks)
+    assert_message_within_limits(summary_message(SURVEY, view_of(submission)).blocks)
 
 
 def test_a_flow_without_the_survey_questions_still_renders(engine: Engine) -> None:
@@ -259,14 +267,14 @@ def test_a_flow_without_the_survey_questions_still_renders(engine: Engine) -> No
     submission = submit(
         engine, {"name": "鈴木 一郎", "role": "主事", "years": 3, "channels": ["メール"]}, flow=flow
     )
-    message = summary_message(flow, submission, timezone=TOKYO)
+    message = summary_message(flow, view_of(submission))
     assert message.blocks[0]["text"]["text"] == f"{flow.title}: 回答が届きました"
     assert fields_of(message.blocks) == {
         "受付番号": "2026-0001",
         "送信日時": "令和8年5月11日(月) 午前9時30分",
     }
-    assert message.blocks[2]["elements"][0]["action_id"] == ids.ADMIN_FULL_ANSWERS
-    full = full_answers_view(flow, submission, timezone=TOKYO)
+    assert message.blocks[2]["elements"][0]["action_id"] == refs.ADMIN_FULL_ANSWERS
+    full = full_answers_view(flow, view_of(submission))
     assert "鈴木 一郎" in json.dumps(full, ensure_ascii=False)
 
 
@@ -287,7 +295,7 @@ def _assert_view_within_limits(view: dict[str, Any]) -> None:
 def test_full_view_shows_every_answer_unmasked_grouped_by_item(engine: Engine, fake: FakeSlack) -> None:
     answers = sample_answers()
     submission = submit(engine, answers)
-    view = full_answers_view(SURVEY, submission, timezone=TOKYO)
+    view = full_answers_view(SURVEY, view_of(submission))
 
     _assert_view_within_limits(view)
     assert (view["title"]["text"], view["close"]["text"]) == ("回答の全文", "閉じる")
@@ -320,7 +328,7 @@ def test_full_view_of_the_longest_path_with_long_texts_fits(engine: Engine, long
     assert len(asked_questions(SURVEY, answers)) == len(explore(SURVEY).longest) == 60
     submission = submit(engine, answers)
 
-    view = full_answers_view(SURVEY, submission, timezone=TOKYO)
+    view = full_answers_view(SURVEY, view_of(submission))
 
     _assert_view_within_limits(view)
     joined = "".join(_section_texts(view))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot import ids
+from bot import refs
 from bot.app import Kikitori
 from bot.conversation import Actor
-from bot.fake_slack import FakeSlack
-from bot.sandbox import slack_payloads as sr
+from sandbox import slack_payloads as sr
+from sandbox.fake_slack import FakeSlack
 from tests.bot.harness import Person, start_and_answer_org
 
 
@@ -34,7 +34,7 @@ def test_home_without_a_draft_offers_to_start_and_the_button_starts_in_the_dm(
     home = _open_home(respondent)
     text = str(home["blocks"])
     assert "個人情報" in text and "回答途中の調査はありません" in text
-    _click_in_home(respondent, home, ids.START)
+    _click_in_home(respondent, home, refs.START)
     respondent.question("org")  # the first question arrives in the DM
     refreshed = respondent.fake.wait_for(
         lambda: (h := respondent.fake.home_view(respondent.user_id)) and "回答途中です" in str(h) and h
@@ -48,7 +48,7 @@ def test_home_shows_progress_and_resumes_where_left(bot: Kikitori, respondent: P
     home = _open_home(respondent)
     assert "回答済み 1問" in str(home["blocks"])
     before = len(respondent.messages())
-    _click_in_home(respondent, home, ids.RESUME)
+    _click_in_home(respondent, home, refs.RESUME)
     respondent.question("respondent_name", after=before)
 
 
@@ -66,11 +66,11 @@ def test_cancel_from_home_asks_for_confirmation_in_the_dm(bot: Kikitori, respond
     respondent.question("org")
     home = _open_home(respondent)
     before = len(respondent.messages())
-    _click_in_home(respondent, home, ids.ASK_TO_CANCEL)
+    _click_in_home(respondent, home, refs.ASK_TO_CANCEL)
     asked = respondent.wait_for_message(lambda m: "中止しますか" in m.get("text", ""), after=before)
-    respondent.act(asked, ids.CANCEL)
+    respondent.act(asked, refs.CANCEL)
     respondent.wait_for_message(lambda m: "削除しました" in m.get("text", ""))
-    assert bot.conversation._active_draft(_actor(respondent)) is None
+    assert bot.use_cases.starting.drafts.active_draft(_actor(respondent)) is None
 
 
 def _actor(person: Person) -> Actor:  # the identity the listeners read from Slack's payloads

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from benchmarks.survey_answers import LONGEST_PATH_ANSWERS
-from bot.blocks import long_text_modal, question_message, review_message
-from bot.ids import DraftRef
+from bot.refs import DraftRef
+from bot.rendering.conversation import long_text_modal, question_message, review_message
 from flows.engine import apply_answer, asked_questions, progress, review
 from flows.load import load_flow
 from tests.flows.conftest import SURVEY_FILE

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.survey_answers import LONGEST_PATH_ANSWERS
-from bot import ids
+from bot import refs
 from bot.app import Kikitori
 from tests.bot.harness import Person, complete_survey, start_and_answer_org
 
@@ -11,18 +11,18 @@ from tests.bot.harness import Person, complete_survey, start_and_answer_org
 def test_longest_path_to_review_and_submit(bot: Kikitori, respondent: Person) -> None:
     response = respondent.command("")
     assert response.status == 200
-    flow = bot.conversation.catalog.current
+    flow = bot.catalog.current
     review = complete_survey(respondent, flow, LONGEST_PATH_ANSWERS)
     text = str(review["blocks"])
     assert "令和7年8月1日(金)" in text and "課内勉強会" in text
     before = len(respondent.messages())
-    respondent.act(review, ids.SUBMIT)
+    respondent.act(review, refs.SUBMIT)
     receipt = respondent.wait_for_message(lambda m: "受付番号" in m.get("text", ""), after=before)
     assert "2026-0001" in receipt["text"]
     summary = respondent.fake.wait_for(lambda: respondent.fake.messages("C0ADMIN001"))
     assert len(summary) == 1 and "2026-0001" in str(summary[0]["blocks"])
     # Submitting twice (a double click on 送信) creates nothing more.
-    respondent.act(review, ids.SUBMIT)
+    respondent.act(review, refs.SUBMIT)
     respondent.fake.wait_for(lambda: respondent.fake.ephemeral(respondent.dm, respondent.user_id))
     assert len(respondent.fake.messages("C0ADMIN001")) == 1
 
@@ -37,7 +37,7 @@ def test_name_is_prefilled_from_the_profile_and_validation_keeps_input(
 ) -> None:
     name = start_and_answer_org(respondent)
     assert "新潟 太郎" in str(name["blocks"])  # users.info real_name
-    respondent.act(name, ids.NEXT, state={ids.ANSWER: "   "})
+    respondent.act(name, refs.NEXT, state={refs.ANSWER: "   "})
     errored = respondent.fake.wait_for(
         lambda: next((m for m in respondent.messages() if "回答を入力してください" in str(m["blocks"])), None)
     )
@@ -48,22 +48,22 @@ def test_name_is_prefilled_from_the_profile_and_validation_keeps_input(
 
 def test_number_validation_messages(bot: Kikitori, respondent: Person) -> None:
     name = start_and_answer_org(respondent)
-    respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"})
+    respondent.act(name, refs.NEXT, state={refs.ANSWER: "新潟 太郎"})
     title = respondent.question("q1_title")
-    respondent.act(title, ids.ANSWER, "主任")
-    respondent.act(respondent.question("q2_age"), ids.ANSWER, "30代")
+    respondent.act(title, refs.ANSWER, "主任")
+    respondent.act(respondent.question("q2_age"), refs.ANSWER, "30代")
     years = respondent.question("q3_years_employed")
     for typed, message in (("abc", "数字で入力してください"), ("51", "1以上50以下")):
-        respondent.act(respondent.question("q3_years_employed"), ids.NEXT, state={ids.ANSWER: typed})
+        respondent.act(respondent.question("q3_years_employed"), refs.NEXT, state={refs.ANSWER: typed})
         shown = respondent.fake.wait_for(
             lambda message=message: next(
                 (m for m in respondent.messages() if message in str(m["blocks"])), None
             )
         )
         assert typed in str(shown["blocks"])  # what was typed is kept in the input
-    respondent.act(respondent.question("q3_years_employed"), ids.NEXT, state={ids.ANSWER: "３年目"})
+    respondent.act(respondent.question("q3_years_employed"), refs.NEXT, state={refs.ANSWER: "３年目"})
     unit = respondent.question("q4_years_in_unit")
-    respondent.act(unit, ids.NEXT, state={ids.ANSWER: "5"})
+    respondent.act(unit, refs.NEXT, state={refs.ANSWER: "5"})
     respondent.fake.wait_for(
         lambda: next(
             (m for m in respondent.messages() if "より大きい数は入力できません" in str(m["blocks"])), None
@@ -76,12 +76,12 @@ def test_number_validation_messages(bot: Kikitori, respondent: Person) -> None:
 
 def test_double_click_and_old_messages_change_nothing(bot: Kikitori, respondent: Person) -> None:
     name = start_and_answer_org(respondent)
-    respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"})
+    respondent.act(name, refs.NEXT, state={refs.ANSWER: "新潟 太郎"})
     title = respondent.question("q1_title")
-    respondent.act(title, ids.ANSWER, "主任")
+    respondent.act(title, refs.ANSWER, "主任")
     respondent.question("q2_age")
     version = _draft_of(bot, respondent).version
-    respondent.act(title, ids.ANSWER, "係長・副参事")  # the same (now outdated) message again
+    respondent.act(title, refs.ANSWER, "係長・副参事")  # the same (now outdated) message again
     respondent.fake.wait_for(lambda: respondent.fake.ephemeral(respondent.dm, respondent.user_id))
     draft = _draft_of(bot, respondent)
     assert draft.version == version and draft.answers["q1_title"] == "主任"
@@ -90,7 +90,7 @@ def test_double_click_and_old_messages_change_nothing(bot: Kikitori, respondent:
 
 def test_another_user_cannot_act_on_my_draft(bot: Kikitori, respondent: Person, other_person: Person) -> None:
     name = start_and_answer_org(respondent)
-    respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"}, user_id=other_person.user_id)
+    respondent.act(name, refs.NEXT, state={refs.ANSWER: "新潟 太郎"}, user_id=other_person.user_id)
     told = respondent.fake.wait_for(lambda: respondent.fake.ephemeral(other_person.dm, other_person.user_id))
     assert "別の方" in told[-1]["text"]
     assert "respondent_name" not in _draft_of(bot, respondent).answers
@@ -103,30 +103,30 @@ def test_starting_again_offers_to_resume_instead_of_a_second_draft(bot: Kikitori
     offer = respondent.wait_for_message(
         lambda m: "回答途中の調査があります" in m.get("text", ""), after=before
     )
-    respondent.act(offer, ids.RESUME)
+    respondent.act(offer, refs.RESUME)
     respondent.question("respondent_name", after=before)
     assert _draft_of(bot, respondent) is not None
 
 
 def test_change_that_alters_the_path_asks_first(bot: Kikitori, respondent: Person) -> None:
     name = start_and_answer_org(respondent)
-    respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"})
-    respondent.act(respondent.question("q1_title"), ids.ANSWER, "その他")
+    respondent.act(name, refs.NEXT, state={refs.ANSWER: "新潟 太郎"})
+    respondent.act(respondent.question("q1_title"), refs.ANSWER, "その他")
     other = respondent.question("q1_title_other")
-    respondent.act(other, ids.NEXT, state={ids.ANSWER: "嘱託員"})
+    respondent.act(other, refs.NEXT, state={refs.ANSWER: "嘱託員"})
     respondent.question("q2_age")
     # 修正 on the collapsed q1 message, then choose something that drops the follow-up.
     collapsed = next(m for m in respondent.messages() if m.get("text") == "質問1 職名: 回答済み")
     before = len(respondent.messages())
-    respondent.act(collapsed, ids.EDIT)
+    respondent.act(collapsed, refs.EDIT)
     again = respondent.question("q1_title", after=before)
-    respondent.act(again, ids.ANSWER, "主任")
+    respondent.act(again, refs.ANSWER, "主任")
     confirm = respondent.wait_for_message(lambda m: "回答の変更の確認" in m.get("text", ""), after=before)
     assert (
         "削除されます" in str(confirm["blocks"])
         and _draft_of(bot, respondent).answers["q1_title"] == "その他"
     )
-    respondent.act(confirm, ids.CONFIRM_CHANGE)
+    respondent.act(confirm, refs.CONFIRM_CHANGE)
     respondent.fake.wait_for(lambda: _draft_of(bot, respondent).answers.get("q1_title") == "主任")
     assert "q1_title_other" not in _draft_of(bot, respondent).answers
 
@@ -134,7 +134,7 @@ def test_change_that_alters_the_path_asks_first(bot: Kikitori, respondent: Perso
 def test_back_returns_to_the_previous_question(bot: Kikitori, respondent: Person) -> None:
     name = start_and_answer_org(respondent)
     before = len(respondent.messages())
-    respondent.act(name, ids.BACK)
+    respondent.act(name, refs.BACK)
     again = respondent.question("org", after=before)
     assert "010020 総務部 法務文書課" in str(again["blocks"])  # the current answer is shown
 
@@ -143,14 +143,14 @@ def _draft_of(bot: Kikitori, person: Person):
     import storage
 
     return storage.find_active_draft(
-        bot.engine, team_id="T0KIKITORI", user_id=person.user_id, flow_id=bot.conversation.catalog.current.id
+        bot.engine, team_id="T0KIKITORI", user_id=person.user_id, flow_id=bot.catalog.current.id
     )
 
 
 def test_bad_signature_and_stale_timestamp_are_refused(bot: Kikitori, respondent: Person) -> None:
     import time
 
-    from bot.sandbox import slack_payloads as sr
+    from sandbox import slack_payloads as sr
 
     request = sr.slash_command(user_id=respondent.user_id, team_id=sr.TEAM_ID, channel_id=respondent.dm)
     assert respondent.sender.send(request, signature="v0=" + "0" * 64).status == 401
@@ -159,11 +159,11 @@ def test_bad_signature_and_stale_timestamp_are_refused(bot: Kikitori, respondent
 
 
 def test_resume_after_the_bot_process_restarts(bot: Kikitori, respondent: Person, fake_slack, clock) -> None:
-    from bot.sandbox import slack_payloads as sr
+    from sandbox import slack_payloads as sr
     from tests.bot.harness import SIGNING_SECRET, build_bot, serve
 
     name = start_and_answer_org(respondent)
-    respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"})
+    respondent.act(name, refs.NEXT, state={refs.ANSWER: "新潟 太郎"})
     respondent.question("q1_title")
     # A new process: a new app, a new engine on the same database, a new HTTP server.
     from storage import make_engine
@@ -175,7 +175,7 @@ def test_resume_after_the_bot_process_restarts(bot: Kikitori, respondent: Person
         before = len(person.messages())
         person.command("再開")
         resumed = person.question("q1_title", after=before)
-        person.act(resumed, ids.ANSWER, "主任")
+        person.act(resumed, refs.ANSWER, "主任")
         person.question("q2_age", after=before)
     restarted_engine.dispose()
     assert _draft_of(bot, respondent).answers["respondent_name"] == "新潟 太郎"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from bot.app import Kikitori
-from bot.fake_slack import FakeSlack
-from bot.sandbox import slack_payloads as sr
+from sandbox import slack_payloads as sr
+from sandbox.fake_slack import FakeSlack
 from tests.bot.harness import Person
 
 
@@ -23,7 +23,7 @@ def settle(fake: FakeSlack, quiet: float = 0.4) -> None:
 def test_a_redelivered_dm_starts_the_survey_once(
     bot: Kikitori, respondent: Person, fake_slack: FakeSlack
 ) -> None:
-    title = bot.conversation.catalog.current.title
+    title = bot.catalog.current.title
     request = sr.im_message(respondent.user_id, respondent.dm, "開始")
     assert respondent.sender.send(request).status == 200
     respondent.question("org")

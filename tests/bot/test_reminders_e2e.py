@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from benchmarks.survey_answers import LONGEST_PATH_ANSWERS
-from bot import ids
+from bot import refs
 from bot.app import Kikitori
-from bot.fake_slack import FakeSlack
+from sandbox.fake_slack import FakeSlack
 from tests.bot.harness import ADMIN, ADMIN_CHANNEL, Clock, Person, complete_survey, start_and_answer_org
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -51,7 +51,7 @@ def test_idle_draft_across_a_holiday_weekend_is_reminded_three_times_then_escala
     reminder = next(m for m in respondent.messages() if REMINDER in m.get("text", "") + str(m["blocks"]))
     assert "回答済み 1問" in str(reminder["blocks"])
     actions = {e.get("action_id") for b in reminder["blocks"] for e in b.get("elements", [])}
-    assert {ids.RESUME, ids.SNOOZE} <= actions
+    assert {refs.RESUME, refs.SNOOZE} <= actions
     at(bot, clock, jst(11, 24, 16, 45))
     assert reminders_to(respondent) == 1  # not twice
     at(bot, clock, jst(11, 26, 16, 30))
@@ -68,7 +68,7 @@ def test_idle_draft_across_a_holiday_weekend_is_reminded_three_times_then_escala
     # Coming back starts the count again (12/22, 12/24, then 1/4 after the year-end closure), and the
     # administrators are never told twice.
     name = respondent.question("respondent_name")
-    respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"})
+    respondent.act(name, refs.NEXT, state={refs.ANSWER: "新潟 太郎"})
     respondent.question("q1_title")
     for later in (jst(12, 22, 10), jst(12, 23, 10), jst(12, 25, 10), jst(1, 5, 10, year=2027)):
         at(bot, clock, later)
@@ -83,7 +83,7 @@ def test_snooze_moves_the_reminder_to_the_next_business_morning(
     start_and_answer_org(respondent)
     at(bot, clock, jst(11, 25, 10))
     reminder = next(m for m in respondent.messages() if REMINDER in str(m["blocks"]))
-    respondent.act(reminder, ids.SNOOZE)
+    respondent.act(reminder, refs.SNOOZE)
     respondent.fake.wait_for(
         lambda: "承知しました" in str(respondent.fake.versions(respondent.dm, reminder["ts"])[-1])
     )
@@ -99,7 +99,7 @@ def test_answering_again_resets_the_timer(bot: Kikitori, respondent: Person, clo
     start_and_answer_org(respondent)
     clock.now = jst(11, 25, 9, 30)
     name = respondent.question("respondent_name")
-    respondent.act(name, ids.NEXT, state={ids.ANSWER: "新潟 太郎"})
+    respondent.act(name, refs.NEXT, state={refs.ANSWER: "新潟 太郎"})
     at(bot, clock, jst(11, 25, 10))  # a business day after the first answer, not the last
     assert reminders_to(respondent) == 0
     at(bot, clock, jst(11, 26, 9, 30))
@@ -113,12 +113,12 @@ def test_no_reminder_after_cancel_or_submit(
     start_and_answer_org(respondent)
     respondent.command("中止")
     asked = respondent.wait_for_message(lambda m: "中止しますか" in m.get("text", ""))
-    respondent.act(asked, ids.CANCEL)
+    respondent.act(asked, refs.CANCEL)
     respondent.wait_for_message(lambda m: "削除しました" in m.get("text", ""))
 
     other_person.command("")
-    review = complete_survey(other_person, bot.conversation.catalog.current, LONGEST_PATH_ANSWERS)
-    other_person.act(review, ids.SUBMIT)
+    review = complete_survey(other_person, bot.catalog.current, LONGEST_PATH_ANSWERS)
+    other_person.act(review, refs.SUBMIT)
     other_person.wait_for_message(lambda m: "受付番号" in m.get("text", ""))
 
     for later in (jst(11, 25, 10), jst(11, 27, 10), jst(12, 1, 10), jst(12, 3, 10), jst(12, 8, 10)):
@@ -135,10 +135,10 @@ def test_invitation_with_due_date_is_reminded_and_escalated_once_when_overdue(
     refused = respondent.command(f"assign <@{other_person.user_id}|nagaoka> 期限 2026-12-02")
     assert "管理者のみ" in refused.text
     reply = admin.command(f"依頼 <@{other_person.user_id}|nagaoka> 期限 2026-12-02")
-    assert "依頼を送りました" in reply.text and "2026年12月2日" in reply.text
+    assert "依頼を送りました" in reply.text and "令和8年12月2日(水)" in reply.text
     bot.run_due_work()
     invitation = other_person.wait_for_message(lambda m: "回答のお願い" in m.get("text", ""))
-    assert "2026年12月2日" in str(invitation["blocks"]) and f"<@{ADMIN}>" in str(invitation["blocks"])
+    assert "令和8年12月2日(水)" in str(invitation["blocks"]) and f"<@{ADMIN}>" in str(invitation["blocks"])
 
     at(bot, clock, jst(12, 1, 10))  # a business day after the invitation
     assert reminders_to(other_person) == 1
@@ -173,7 +173,7 @@ def test_status_lists_everyone_for_administrators(
     shown = str(status["blocks"])
     assert "未提出 *2件*(回答途中 1件・未着手 1件)" in shown
     assert f"<@{respondent.user_id}> 回答途中(回答済み 1問" in shown
-    assert f"<@{other_person.user_id}> 未着手" in shown and "2026年12月10日" in shown
+    assert f"<@{other_person.user_id}> 未着手" in shown and "令和8年12月10日(木)" in shown
 
     # A respondent sees only their own.
     respondent.command("状況")
@@ -189,5 +189,5 @@ def test_an_invited_person_sees_the_invitation_in_their_status(
     admin.command(f"assign <@{respondent.user_id}> 期限 2026-12-10")
     respondent.command("状況")
     respondent.wait_for_message(
-        lambda m: "回答の依頼が届いています(回答期限 2026-12-10)" in m.get("text", "")
+        lambda m: "回答の依頼が届いています(回答期限 令和8年12月10日(木))" in m.get("text", "")
     )

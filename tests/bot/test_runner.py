@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.fake_slack import FakeSlack
 from bot.runner import Mode, choose_mode
-from bot.sandbox import slack_payloads as sr
 from bot.settings import Settings
+from sandbox import slack_payloads as sr
+from sandbox.fake_slack import FakeSlack
 from tests.bot.harness import ADMIN_CHANNEL, BOT_TOKEN, RESPONDENT, SIGNING_SECRET, fake_workspace
 
 ROOT = Path(__file__).resolve().parents[2]

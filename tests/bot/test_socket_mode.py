@@ -22,10 +22,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 import storage
-from bot import ids
+from bot import refs
 from bot.app import Kikitori
-from bot.fake_slack import FakeSlack
-from bot.fake_slack.socket_mode import (
+from bot.runner import Mode, choose_mode, prepare, run_socket_mode
+from bot.settings import Settings
+from sandbox import slack_payloads as sr
+from sandbox.fake_slack import FakeSlack
+from sandbox.fake_slack.socket_mode import (
     CLOSE,
     PING,
     PONG,
@@ -37,9 +40,6 @@ from bot.fake_slack.socket_mode import (
     decode_frame,
     encode_frame,
 )
-from bot.runner import Mode, choose_mode, prepare, run_socket_mode
-from bot.sandbox import slack_payloads as sr
-from bot.settings import Settings
 from tests.bot.harness import (
     ADMIN,
     ADMIN_CHANNEL,
@@ -58,7 +58,7 @@ ORG = {"text": {"type": "plain_text", "text": "010020 総務部 法務文書課"
 @dataclass
 class Running:
     bot: Kikitori
-    handler: Any  # slack_bolt's SocketModeHandler, with the scheduler run_socket_mode attached
+    handler: Any  # slack_bolt's SocketModeHandler
 
 
 @pytest.fixture
@@ -92,11 +92,11 @@ def running(
     try:
         yield Running(bot, handler)
     finally:
+        bot.stop_timers()  # run_socket_mode started them
         _stop(handler, socket_mode)
 
 
-def _stop(handler: Any, socket_mode: FakeSocketMode) -> None:  # Any: run_socket_mode adds .scheduler
-    handler.scheduler.shutdown(wait=False)
+def _stop(handler: Any, socket_mode: FakeSocketMode) -> None:
     # No reconnecting once the fake says goodbye; then the goodbye wakes the client's blocking read
     # (it holds a lock close() needs) instead of close() waiting out its 3 s receive timeout.
     handler.client.auto_reconnect_enabled = False
@@ -151,7 +151,7 @@ def test_survey_command_and_answer_over_socket_mode(
         running.bot.engine,
         team_id=sr.TEAM_ID,
         user_id=RESPONDENT,
-        flow_id=running.bot.conversation.catalog.current.id,
+        flow_id=running.bot.catalog.current.id,
     )
     assert draft is not None and draft.answers["org"]["code"] == "010020"
     assert socket_mode.acks(envelope_id) == [{"envelope_id": envelope_id}]  # acked once, not retried
@@ -319,7 +319,7 @@ def _wait_for_question(fake: FakeSlack, question_id: str) -> dict[str, Any]:
 def _answer(fake: FakeSlack, message: dict[str, Any], value: Any) -> dict[str, Any]:
     """The block_actions payload of choosing `value` in the question's answer element."""
     blocks = message["blocks"]
-    block_id, element = sr.find_element(blocks, lambda el: el.get("action_id") == ids.ANSWER)
+    block_id, element = sr.find_element(blocks, lambda el: el.get("action_id") == refs.ANSWER)
     request = sr.block_actions(
         user_id=RESPONDENT,
         team_id=sr.TEAM_ID,

@@ -92,7 +92,8 @@ def hang_in_settle(after: int, marker: Path) -> None:
 
 
 def hang_before_post(bot: Kikitori, after: int, marker: Path) -> None:
-    real = bot.client.chat_postMessage
+    outbox_client = bot.reminders.gateway.client  # the outbox posts with its own bounded client
+    real = outbox_client.chat_postMessage
     calls = 0
 
     def chat_post_message(**kwargs: Any) -> Any:
@@ -102,7 +103,7 @@ def hang_before_post(bot: Kikitori, after: int, marker: Path) -> None:
             hang(marker)
         return real(**kwargs)
 
-    bot.client.chat_postMessage = chat_post_message  # type: ignore[method-assign]
+    outbox_client.chat_postMessage = chat_post_message  # type: ignore[method-assign]
 
 
 class Tally:

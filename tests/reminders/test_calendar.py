@@ -9,13 +9,12 @@ import pytest
 
 from bot.reminders.calendar import (
     BusinessCalendar,
-    calendar_from_config,
     parse_business_hours,
     parse_closed_days,
 )
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-CALENDAR = BusinessCalendar()
+CALENDAR = BusinessCalendar(TOKYO)
 
 
 def jst(
@@ -155,7 +154,7 @@ def test_business_time_and_days_between() -> None:
 
 
 def test_extra_closed_days_close_the_office() -> None:
-    calendar = BusinessCalendar(extra_closed_days=frozenset({date(2026, 12, 28), date(2027, 1, 4)}))
+    calendar = BusinessCalendar(TOKYO, extra_closed_days=frozenset({date(2026, 12, 28), date(2027, 1, 4)}))
     assert not calendar.is_business_day(date(2026, 12, 28))
     assert calendar.next_business_day(date(2026, 12, 25)) == date(2027, 1, 5)
     assert calendar.next_business_time(jst(2026, 12, 25, 17, 0)) == jst(2027, 1, 5, 9, 0)
@@ -172,9 +171,9 @@ def test_other_hours_and_time_zone() -> None:
 
 def test_the_calendar_refuses_what_it_cannot_mean() -> None:
     with pytest.raises(ValueError, match="open before"):
-        BusinessCalendar(opens=time(17), closes=time(9))
+        BusinessCalendar(TOKYO, opens=time(17), closes=time(9))
     with pytest.raises(ValueError, match="without a time zone"):
-        BusinessCalendar(opens=time(9, tzinfo=TOKYO))
+        BusinessCalendar(TOKYO, opens=time(9, tzinfo=TOKYO))
     with pytest.raises(ValueError, match="naive"):
         CALENDAR.is_business_time(datetime(2026, 11, 24, 10, 0))
 
@@ -222,10 +221,3 @@ def test_parse_business_hours(text: str, expected: tuple[time, time]) -> None:
 def test_parse_business_hours_says_what_to_write(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=rf"business hours: .*{message}.*e\.g\. 09:00-17:00"):
         parse_business_hours(text)
-
-
-def test_calendar_from_config() -> None:
-    assert calendar_from_config() == BusinessCalendar()
-    assert calendar_from_config(hours=" ", closed_days="") == BusinessCalendar()
-    calendar = calendar_from_config(TOKYO, "08:30-17:15", "2026-12-28")
-    assert calendar == BusinessCalendar(TOKYO, time(8, 30), time(17, 15), frozenset({date(2026, 12, 28)}))

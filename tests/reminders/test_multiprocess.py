@@ -27,10 +27,10 @@ from sqlalchemy import Engine, func, update
 from sqlmodel import col, select
 
 import storage
-from bot import delivery, settings
-from bot.fake_slack import FakeSlack
+from bot import outbox, settings
 from bot.reminders import service
 from flows.load import load_flow
+from sandbox.fake_slack import FakeSlack
 from storage import Draft, DraftStatus, OutboxMessage, OutboxStatus
 from tests.reminders.sweeper_process import ADMIN_CHANNEL, BOT_TOKEN
 
@@ -47,7 +47,7 @@ WAIT_SECONDS = 30
 FLOW = load_flow(settings.SHIPPED_FLOW)
 REMINDER_TEXT = f"「{FLOW.title}」の回答のお願い"
 # Past both leases: what a killed process held is anyone's again.
-AFTER_THE_LEASES = NOW + timedelta(seconds=max(service.LEASE_SECONDS, delivery.LEASE_SECONDS) + 60)
+AFTER_THE_LEASES = NOW + timedelta(seconds=max(service.LEASE_SECONDS, outbox.LEASE_SECONDS) + 60)
 
 
 @pytest.fixture

@@ -22,8 +22,17 @@ from bot.reminders.policy import (
     record_snooze,
 )
 
+
+def due_kind(
+    policy: ReminderPolicy, calendar: BusinessCalendar, state: ReminderState, now: datetime
+) -> str | None:
+    """What `due_now` has the sweep do at `now`, if anything."""
+    step = due_now(policy, calendar, state, now)
+    return step.kind if step else None
+
+
 TOKYO = ZoneInfo("Asia/Tokyo")
-CALENDAR = BusinessCalendar()
+CALENDAR = BusinessCalendar(TOKYO)
 POLICY = ReminderPolicy()
 
 
@@ -46,7 +55,7 @@ def run(
         step = next_step(policy, CALENDAR, state)
         if step.due_at is None:
             return done, state
-        assert due_now(policy, CALENDAR, state, step.due_at) == step.kind
+        assert due_kind(policy, CALENDAR, state, step.due_at) == step.kind
         done.append((step.kind, step.reason, step.due_at))
         state = act(state, step.kind, step.due_at)
     raise AssertionError("the policy never ran out")
@@ -69,11 +78,11 @@ def test_a_draft_left_idle_over_a_holiday_weekend() -> None:
 
 def test_nothing_is_due_early_or_outside_business_hours() -> None:
     state = ReminderState(last_activity_at=FRIDAY_BEFORE_HOLIDAY)
-    assert due_now(POLICY, CALENDAR, state, jst(2026, 11, 24, 16, 29)) is None
-    assert due_now(POLICY, CALENDAR, state, jst(2026, 11, 24, 16, 30)) == "remind"
+    assert due_kind(POLICY, CALENDAR, state, jst(2026, 11, 24, 16, 29)) is None
+    assert due_kind(POLICY, CALENDAR, state, jst(2026, 11, 24, 16, 30)) == "remind"
     # Overdue but closed: the holiday itself, the same evening, the weekend after.
     for closed in (jst(2026, 11, 23, 12, 0), jst(2026, 11, 24, 17, 0), jst(2026, 11, 28, 10, 0)):
-        assert due_now(POLICY, CALENDAR, state, closed) is None
+        assert due_kind(POLICY, CALENDAR, state, closed) is None
 
 
 def test_a_late_sweep_is_given_a_time_it_can_act_on() -> None:
@@ -82,7 +91,7 @@ def test_a_late_sweep_is_given_a_time_it_can_act_on() -> None:
     assert next_step(POLICY, CALENDAR, state, now=jst(2026, 11, 28, 10, 0)).due_at == jst(2026, 11, 30, 9, 0)
     # A sweep that was down for days reminds once, now, and the cadence restarts from then.
     now = jst(2026, 12, 1, 11, 0)
-    assert due_now(POLICY, CALENDAR, state, now) == "remind"
+    assert due_kind(POLICY, CALENDAR, state, now) == "remind"
     state = record_reminder(state, now)
     assert next_step(POLICY, CALENDAR, state) == Step("remind", jst(2026, 12, 3, 11, 0), "idle")
 
@@ -126,7 +135,7 @@ def test_snooze_moves_the_next_reminder_to_the_next_business_days_opening() -> N
     state = record_reminder(ReminderState(last_activity_at=FRIDAY_BEFORE_HOLIDAY), jst(2026, 11, 24, 16, 30))
     state = record_snooze(state, CALENDAR, jst(2026, 11, 24, 16, 35))
     assert state.snoozed_until == jst(2026, 11, 25, 9, 0)
-    assert due_now(POLICY, CALENDAR, state, jst(2026, 11, 24, 16, 40)) is None
+    assert due_kind(POLICY, CALENDAR, state, jst(2026, 11, 24, 16, 40)) is None
     done, _ = run(state)
     assert done == [
         ("remind", "snoozed", jst(2026, 11, 25, 9, 0)),
@@ -183,14 +192,14 @@ def test_an_overdue_escalation_comes_before_a_reminder_due_at_the_same_instant()
 
 def test_an_invitation_sent_after_its_due_date_is_escalated_at_once() -> None:
     late = ReminderState(last_activity_at=jst(2026, 12, 3, 10, 0), due_date=date(2026, 12, 1))
-    assert due_now(POLICY, CALENDAR, late, jst(2026, 12, 3, 10, 0)) == "escalate"
+    assert due_kind(POLICY, CALENDAR, late, jst(2026, 12, 3, 10, 0)) == "escalate"
     assert next_step(POLICY, CALENDAR, late, now=jst(2026, 12, 3, 10, 0)).reason == "overdue"
 
 
 def test_a_closed_state_has_nothing_due() -> None:
     state = ReminderState(last_activity_at=FRIDAY_BEFORE_HOLIDAY, due_date=date(2026, 11, 1), closed=True)
     assert next_step(POLICY, CALENDAR, state) == Step("none")
-    assert due_now(POLICY, CALENDAR, state, jst(2026, 12, 24, 10, 0)) is None
+    assert due_kind(POLICY, CALENDAR, state, jst(2026, 12, 24, 10, 0)) is None
 
 
 def test_without_escalation_reminders_stop_at_the_cap() -> None:

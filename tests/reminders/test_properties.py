@@ -13,13 +13,13 @@ from bot.reminders.calendar import BusinessCalendar
 from bot.reminders.policy import (
     ReminderPolicy,
     ReminderState,
-    due_now,
     next_step,
     record_activity,
     record_escalation,
     record_reminder,
     record_snooze,
 )
+from tests.reminders.test_policy import due_kind
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -99,7 +99,7 @@ def test_every_step_is_due_at_a_business_instant(
         assert calendar.is_business_time(step.due_at)
         assert now is None or step.due_at >= now
     if now is not None:
-        kind = due_now(policy, calendar, state, now)
+        kind = due_kind(policy, calendar, state, now)
         assert kind is None or (calendar.is_business_time(now) and kind == step.kind and step.due_at == now)
 
 
@@ -115,7 +115,7 @@ events = st.lists(
 def test_a_simulated_life_respects_the_cap_and_escalates_at_most_once(
     policy: ReminderPolicy, due_date: date | None, start: datetime, script: list[Event]
 ) -> None:
-    calendar = BusinessCalendar(extra_closed_days=frozenset({date(2026, 12, 28)}))
+    calendar = BusinessCalendar(TOKYO, extra_closed_days=frozenset({date(2026, 12, 28)}))
     state = ReminderState(last_activity_at=start, due_date=due_date)
     now, in_a_row, escalations = start, 0, 0
 
@@ -138,12 +138,12 @@ def test_a_simulated_life_respects_the_cap_and_escalates_at_most_once(
                 continue
             assert step.due_at >= now
             now = step.due_at
-            assert due_now(policy, calendar, state, now) == step.kind
+            assert due_kind(policy, calendar, state, now) == step.kind
             act(step.kind)
             continue
         now += timedelta(minutes=minutes)
         if event == "poll":  # a sweep at an arbitrary time
-            act(due_now(policy, calendar, state, now))
+            act(due_kind(policy, calendar, state, now))
         elif event == "activity":
             state, in_a_row = record_activity(state, now), 0
         else:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import Sandbox
 from bot.settings import Settings
+from sandbox import Sandbox
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox import Sandbox
-from bot.sandbox.people import ADMIN, PEOPLE
+from sandbox import Sandbox
+from sandbox.people import ADMIN, PEOPLE
 
 try:
     from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -154,7 +154,7 @@ def answer(page: Page, ts: str, question_type: str, value: Any) -> None:
 
 
 def test_the_whole_survey_in_the_page(sandbox: Sandbox, browser: Browser, tmp_path: Path) -> None:
-    flow = sandbox.kikitori.conversation.catalog.current
+    flow = sandbox.kikitori.catalog.current
     page = browser.new_page(viewport={"width": 1280, "height": 860})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

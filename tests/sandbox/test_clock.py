@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.reminders.calendar import BusinessCalendar
-from bot.sandbox.clock import SandboxClock
+from sandbox.clock import SandboxClock
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

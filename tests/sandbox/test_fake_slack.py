@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
-from bot.fake_slack import FakeSlack
+from sandbox.fake_slack import FakeSlack
 
 USER = "U0SATO"
 OTHER = "U0SUZUKI"

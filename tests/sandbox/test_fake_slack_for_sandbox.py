@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from bot.fake_slack import FakeSlack
+from sandbox.fake_slack import FakeSlack
 
 USER = "U0SATO"
 CHANNEL = "C0ADMINS"

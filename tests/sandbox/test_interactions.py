@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.fake_slack import FakeSlack
-from bot.sandbox import slack_payloads as sp
-from bot.sandbox.interactions import NOT_A_MEMBER, STALE_MESSAGE, Interactions
-from bot.sandbox.people import ADMIN, ADMIN_CHANNEL_ID, PEOPLE, make_workspace
+from sandbox import slack_payloads as sp
+from sandbox.fake_slack import FakeSlack
+from sandbox.interactions import NOT_A_MEMBER, STALE_MESSAGE, Interactions
+from sandbox.people import ADMIN, ADMIN_CHANNEL_ID, PEOPLE, make_workspace
 from tests.sandbox.recording_bot import SECRET, RecordingBot
 
 TOKEN = "xoxb-sandbox-test"

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 
 import storage
-from bot.sandbox import Sandbox, run_sandbox
-from bot.sandbox.people import ADMIN, ADMIN_CHANNEL_ID, PEOPLE
 from bot.settings import Settings
+from sandbox import Sandbox, run_sandbox
+from sandbox.people import ADMIN, ADMIN_CHANNEL_ID, PEOPLE
 
 RESPONDENT = PEOPLE[0]
 

@@ -24,7 +24,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
-from bot.sandbox import slack_payloads as sr
+from sandbox import slack_payloads as sr
 
 SECRET = "kikitori-test-signing-secret"
 USER = "U0TESTER01"

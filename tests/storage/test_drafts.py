@@ -16,6 +16,7 @@ from storage import (
     DraftNotFound,
     DraftStatus,
     FlowVersionInfo,
+    ReminderFields,
     cancel_draft,
     find_active_draft,
     get_draft,
@@ -27,6 +28,7 @@ from storage import (
 from tests.storage.helpers import NOW, make_flow, only, race
 
 LATER = NOW + timedelta(minutes=5)
+TOMORROW = NOW + timedelta(days=1)
 
 JAPANESE_ANSWERS = {
     "name": "新潟 花子",
@@ -116,6 +118,8 @@ def test_answers_round_trip_with_japanese_text(engine: Engine, flow_version: Flo
         answers=JAPANESE_ANSWERS,
         current_question_id="role_other",
         now=LATER,
+        reminder=ReminderFields(last_activity_at=LATER),  # the policy's state after this activity
+        next_reminder_at=TOMORROW,
     )
     assert saved.version == draft.version + 1
     loaded = get_draft(engine, draft.id)
@@ -123,6 +127,7 @@ def test_answers_round_trip_with_japanese_text(engine: Engine, flow_version: Flo
     assert loaded.current_question_id == "role_other"
     assert loaded.version == saved.version
     assert loaded.updated_at == loaded.last_activity_at == LATER
+    assert loaded.next_reminder_at == TOMORROW
     assert loaded.created_at == NOW
 
 

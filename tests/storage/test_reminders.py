@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
@@ -18,6 +20,7 @@ from storage import (
     InvitationStatus,
     Notification,
     OutboxMessage,
+    ReminderFields,
     cancel_draft,
     claim_due_reminders,
     find_chased,
@@ -34,6 +37,8 @@ from storage import (
     submit_draft,
 )
 from tests.storage.helpers import NOW, race
+
+TOKYO = ZoneInfo("Asia/Tokyo")
 
 LEASE = 120
 LATER = NOW + timedelta(minutes=5)
@@ -56,7 +61,11 @@ def _invite(
         invited_by="UADMIN",
         due_date=due_date,
         now=at,
-        notification=Notification("invitation", {"team_id": team_id}, f"invitation:{team_id}:{user_id}"),
+        notification=lambda made: Notification(
+            "invitation",
+            {**{"team_id": team_id}, "invitation_id": made},
+            f"invitation:{team_id}:{user_id}" + f":{made}",
+        ),
     )
     return invited.id
 
@@ -73,6 +82,20 @@ def _reminder(chased: Chased, at: datetime = NOW) -> Notification:
     return Notification(
         "reminder", {"kind": chased.kind, "id": chased.id}, f"reminder:{chased.kind}:{chased.id}:{at}"
     )
+
+
+def _with(chased: Chased, changes: dict[str, Any]) -> ReminderFields:
+    """The claimed row's reminder state with what the policy changed (as the sweep saves it)."""
+    return replace(chased.reminder, **changes)
+
+
+def _snooze(engine: Engine, kind: str, row_id: int, *, until: datetime, now: datetime) -> bool:
+    """あとで as the bot saves it: the policy's snoozed state (record_snooze) and the next due time."""
+    chased = find_chased(engine, kind, row_id, active_only=False)  # type: ignore[arg-type]  # the two kinds
+    if chased is None:
+        return False
+    reminder = replace(chased.reminder, last_activity_at=now, reminders_sent=0, snoozed_until=until)
+    return snooze(engine, chased, reminder=reminder, next_reminder_at=until)
 
 
 def _settle(engine: Engine, chased: Chased, worker_id: str, **options: Any) -> bool:
@@ -159,7 +182,14 @@ def test_submitted_cancelled_and_closed_rows_are_never_claimed(
     engine: Engine, flow_version: FlowVersionInfo
 ) -> None:
     submitted, cancelled, active = (_start(engine, flow_version, user_id=u) for u in ("U1", "U2", "U3"))
-    submit_draft(engine, submitted.id, expected_version=submitted.version, answers={"name": "新潟"}, now=NOW)
+    submit_draft(
+        engine,
+        submitted.id,
+        expected_version=submitted.version,
+        answers={"name": "新潟"},
+        now=NOW,
+        timezone=TOKYO,
+    )
     cancel_draft(engine, cancelled.id, expected_version=cancelled.version, now=NOW)
     withdrawn = _invite(engine, user_id="U4")
     _set(engine, Invitation, withdrawn, status=InvitationStatus.WITHDRAWN)
@@ -213,7 +243,7 @@ def test_settle_saves_the_decision_enqueues_once_and_releases_the_claim(
     draft = _start(engine, flow_version)
     [chased] = _claim(engine, "w1")
     changes = {"reminders_sent": 1, "last_reminder_at": NOW}
-    assert _settle(engine, chased, "w1", changes=changes, notifications=[_reminder(chased)])
+    assert _settle(engine, chased, "w1", reminder=_with(chased, changes), notifications=[_reminder(chased)])
 
     [message] = _outbox(engine)
     assert (message.kind, message.payload) == ("reminder", {"kind": "draft", "id": draft.id})
@@ -224,7 +254,9 @@ def test_settle_saves_the_decision_enqueues_once_and_releases_the_claim(
     assert stored.version == draft.version
 
     # Settled: a second settle of the same claim does nothing, and nothing is due until TOMORROW.
-    assert not _settle(engine, chased, "w1", changes=changes, notifications=[_reminder(chased, LATER)])
+    assert not _settle(
+        engine, chased, "w1", reminder=_with(chased, changes), notifications=[_reminder(chased, LATER)]
+    )
     assert len(_outbox(engine)) == 1
     assert _claim(engine, "w2", at=TOMORROW - timedelta(seconds=1)) == []
     [again] = _claim(engine, "w2", at=TOMORROW)
@@ -244,7 +276,9 @@ def test_settle_without_a_message_only_moves_the_next_time(
 def test_only_the_claim_holder_can_settle(engine: Engine, flow_version: FlowVersionInfo) -> None:
     draft = _start(engine, flow_version)
     [chased] = _claim(engine, "w1")
-    assert not _settle(engine, chased, "w2", changes={"reminders_sent": 1}, notifications=[_reminder(chased)])
+    assert not _settle(
+        engine, chased, "w2", reminder=_with(chased, {"reminders_sent": 1}), notifications=[_reminder(chased)]
+    )
     assert _outbox(engine) == []
     stored = get_draft(engine, draft.id)
     assert (stored.reminders_sent, stored.reminder_claimed_by) == (0, "w1")
@@ -265,8 +299,12 @@ def test_activity_after_the_claim_makes_settle_fail_and_enqueue_nothing(
         answers={"name": "新潟 花子"},
         current_question_id="role",
         now=LATER,
+        reminder=ReminderFields(last_activity_at=LATER),  # what record_activity gives
+        next_reminder_at=LATER,
     )
-    assert not _settle(engine, chased, "w1", changes={"reminders_sent": 1}, notifications=[_reminder(chased)])
+    assert not _settle(
+        engine, chased, "w1", reminder=_with(chased, {"reminders_sent": 1}), notifications=[_reminder(chased)]
+    )
     assert _outbox(engine) == []
     stored = get_draft(engine, draft.id)
     assert (stored.reminders_sent, stored.last_activity_at, stored.last_reminder_at) == (0, LATER, None)
@@ -280,8 +318,10 @@ def test_a_snooze_after_the_claim_makes_settle_fail(engine: Engine) -> None:
     invitation = _invite(engine)
     [chased] = _claim(engine, "w1")
     assert chased.kind == "invitation"
-    assert snooze(engine, "invitation", invitation, until=TOMORROW, now=LATER)
-    assert not _settle(engine, chased, "w1", changes={"reminders_sent": 1}, notifications=[_reminder(chased)])
+    assert _snooze(engine, "invitation", invitation, until=TOMORROW, now=LATER)
+    assert not _settle(
+        engine, chased, "w1", reminder=_with(chased, {"reminders_sent": 1}), notifications=[_reminder(chased)]
+    )
     assert [message.kind for message in _outbox(engine)] == ["invitation"]  # only the invitation itself
     found = find_chased(engine, "invitation", invitation)
     assert found is not None and (found.reminders_sent, found.snoozed_until) == (0, TOMORROW)
@@ -298,14 +338,16 @@ def test_the_message_is_enqueued_in_the_settle_transaction(
             engine,
             chased,
             "w1",
-            changes={"reminders_sent": 1},
+            reminder=_with(chased, {"reminders_sent": 1}),
             notifications=[_reminder(chased), unstorable],
         )
     # Rolled back together: neither message, and the row still claimed and unchanged.
     assert _outbox(engine) == []
     stored = get_draft(engine, draft.id)
     assert (stored.reminders_sent, stored.next_reminder_at, stored.reminder_claimed_by) == (0, NOW, "w1")
-    assert _settle(engine, chased, "w1", changes={"reminders_sent": 1}, notifications=[_reminder(chased)])
+    assert _settle(
+        engine, chased, "w1", reminder=_with(chased, {"reminders_sent": 1}), notifications=[_reminder(chased)]
+    )
     assert len(_outbox(engine)) == 1
 
 
@@ -328,10 +370,12 @@ def test_snooze_resets_the_count_and_moves_the_next_reminder(
 ) -> None:
     draft = _start(engine, flow_version)
     [chased] = _claim(engine, "w1")
-    assert _settle(engine, chased, "w1", changes={"reminders_sent": 2, "last_reminder_at": NOW})
+    assert _settle(
+        engine, chased, "w1", reminder=_with(chased, {"reminders_sent": 2, "last_reminder_at": NOW})
+    )
     [_] = _claim(engine, "w1", at=TOMORROW)  # claimed again when snooze comes in
 
-    assert snooze(engine, "draft", draft.id, until=TOMORROW + timedelta(days=1), now=LATER)
+    assert _snooze(engine, "draft", draft.id, until=TOMORROW + timedelta(days=1), now=LATER)
     stored = get_draft(engine, draft.id)
     assert (stored.reminders_sent, stored.last_activity_at) == (0, LATER)
     assert stored.snoozed_until == stored.next_reminder_at == TOMORROW + timedelta(days=1)
@@ -346,8 +390,8 @@ def test_snooze_of_a_closed_or_missing_row_does_nothing(
 ) -> None:
     draft = _start(engine, flow_version)
     cancel_draft(engine, draft.id, expected_version=draft.version, now=NOW)
-    assert not snooze(engine, "draft", draft.id, until=TOMORROW, now=LATER)
-    assert not snooze(engine, "invitation", 12345, until=TOMORROW, now=LATER)
+    assert not _snooze(engine, "draft", draft.id, until=TOMORROW, now=LATER)
+    assert not _snooze(engine, "invitation", 12345, until=TOMORROW, now=LATER)
     assert get_draft(engine, draft.id).next_reminder_at is None
 
 
@@ -363,7 +407,9 @@ def test_invite_creates_an_invitation_and_its_message(engine: Engine) -> None:
         invited_by="UADMIN",
         due_date=DUE,
         now=NOW,
-        notification=Notification("invitation", {"team_id": "T1"}, "invitation:T1:U1"),
+        notification=lambda made: Notification(
+            "invitation", {**{"team_id": "T1"}, "invitation_id": made}, "invitation:T1:U1" + f":{made}"
+        ),
     )
     assert invited.kind == "invitation" and invited.created
     invitation = get_invitation(engine, invited.id)
@@ -398,7 +444,9 @@ def test_inviting_again_updates_the_due_date_without_a_second_message(engine: En
         invited_by="UADMIN2",
         due_date=later_due,
         now=LATER,
-        notification=Notification("invitation", {}, "invitation:T1:U1"),
+        notification=lambda made: Notification(
+            "invitation", {**{}, "invitation_id": made}, "invitation:T1:U1" + f":{made}"
+        ),
     )
     assert (again.kind, again.id, again.created) == ("invitation", first, False)
     invitation = get_invitation(engine, first)
@@ -425,7 +473,9 @@ def test_inviting_someone_already_answering_sets_the_due_date_on_their_draft(
         invited_by="UADMIN",
         due_date=DUE,
         now=LATER,
-        notification=Notification("invitation", {}, "invitation:T1:U1"),
+        notification=lambda made: Notification(
+            "invitation", {**{}, "invitation_id": made}, "invitation:T1:U1" + f":{made}"
+        ),
     )
     assert (invited.kind, invited.id, invited.created) == ("draft", draft.id, False)
     stored = get_draft(engine, draft.id)
@@ -439,7 +489,9 @@ def test_inviting_someone_already_answering_sets_the_due_date_on_their_draft(
 def test_start_draft_takes_over_a_pending_invitation(engine: Engine, flow_version: FlowVersionInfo) -> None:
     invitation_id = _invite(engine, due_date=DUE)
     [chased] = _claim(engine, "w1")
-    assert _settle(engine, chased, "w1", changes={"escalated_at": NOW})  # it was escalated already
+    assert _settle(
+        engine, chased, "w1", reminder=_with(chased, {"escalated_at": NOW})
+    )  # it was escalated already
 
     draft = _start(engine, flow_version, at=LATER)
     invitation = get_invitation(engine, invitation_id)
@@ -477,7 +529,9 @@ def test_outstanding_lists_drafts_in_progress_and_pending_invitations(
 ) -> None:
     answering = _start(engine, flow_version, user_id="U1", at=NOW + timedelta(minutes=2))
     submitted = _start(engine, flow_version, user_id="U2")
-    submit_draft(engine, submitted.id, expected_version=submitted.version, answers={}, now=NOW)
+    submit_draft(
+        engine, submitted.id, expected_version=submitted.version, answers={}, now=NOW, timezone=TOKYO
+    )
     cancelled = _start(engine, flow_version, user_id="U3")
     cancel_draft(engine, cancelled.id, expected_version=cancelled.version, now=NOW)
     invited = _invite(engine, user_id="U4", at=NOW + timedelta(minutes=1))

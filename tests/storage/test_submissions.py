@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, func
@@ -27,6 +28,8 @@ from storage import (
 )
 from tests.storage.helpers import NOW, only, race
 
+TOKYO = ZoneInfo("Asia/Tokyo")
+
 ANSWERS = {"name": "新潟 太郎", "role": "主事", "years": 2, "channels": ["メール"]}
 
 
@@ -35,7 +38,9 @@ def _draft(engine: Engine, flow_version: FlowVersionInfo, user_id: str = "U1") -
 
 
 def _submit(engine: Engine, draft: Draft, now: datetime = NOW, **kwargs: object) -> Submission:
-    return submit_draft(engine, draft.id, expected_version=draft.version, answers=ANSWERS, now=now, **kwargs)
+    return submit_draft(
+        engine, draft.id, expected_version=draft.version, answers=ANSWERS, now=now, timezone=TOKYO, **kwargs
+    )
 
 
 def _count(engine: Engine, model: type) -> int:

@@ -1,48 +1,49 @@
-"""Clicks and inputs on a question's message. Each listener acks, reads, and hands over."""
+"""Clicks and inputs on a question's message. Each listener acks, decodes, and hands over."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.conversation import Conversation
-from bot.listeners.context import action_of, actor_of, posted_of, ref_of
+from bot import refs, texts
+from bot.conversation import Actor
+from bot.listeners.payloads import (
+    action_of,
+    actor_of,
+    element_value,
+    from_an_earlier_release,
+    input_element,
+    posted_of,
+    ref_of,
+    typed_text,
+)
+from bot.refs import DraftRef, ProposedChange
+from bot.replies import Posted, Replies
+
+if TYPE_CHECKING:
+    from bot.listeners import UseCases
 
 Listener = Callable[..., None]
+Body = dict[str, Any]
+OnDraft = Callable[[Actor, DraftRef, Posted | None, Body], Replies]
 
 
-def answer(conversation: Conversation) -> Listener:
-    """Elements that answer at once: radio buttons, selects, pickers, Enter in a text input."""
+def on_draft(use_cases: UseCases, act: OnDraft) -> Listener:
+    """A listener for an element of a question or review: refused cleanly if from an old release."""
 
-    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
+    def handle(ack: Callable[..., None], body: Body) -> None:
         ack()
+        actor, posted = actor_of(body), posted_of(body)
         ref = ref_of(body)
         if ref is None:
+            if from_an_earlier_release(body):
+                out = Replies(actor.user_id)
+                out.tell(posted, texts.OLD_MESSAGE)
+                use_cases.gateway.send(out)
             return
-        action = action_of(body)
-        actor, posted = actor_of(body), posted_of(body)
-        kind = action.get("type")
-        if kind == "external_select":
-            code = (action.get("selected_option") or {}).get("value", "")
-            conversation.answer_department(actor, ref, code, posted)
-        elif kind == "plain_text_input":
-            conversation.answer(
-                actor, ref, action.get("value") or "", posted, typed=action.get("value") or ""
-            )
-        else:
-            conversation.answer(actor, ref, raw_value(action), posted)
+        use_cases.gateway.send(act(actor, ref, posted, body))
 
     return handle
-
-
-def raw_value(action: dict[str, Any]) -> Any:
-    if action.get("selected_option"):
-        return action["selected_option"].get("value")
-    if "selected_date" in action:
-        return action["selected_date"]
-    if "selected_time" in action:
-        return action["selected_time"]
-    return action.get("value")
 
 
 def toggle(ack: Callable[..., None]) -> None:
@@ -50,78 +51,52 @@ def toggle(ack: Callable[..., None]) -> None:
     ack()
 
 
-def next_(conversation: Conversation) -> Listener:
-    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        ack()
-        ref = ref_of(body)
-        if ref is not None:
-            state = (body.get("state") or {}).get("values") or {}
-            conversation.next_from_state(actor_of(body), ref, state, posted_of(body))
+def by_action(use_cases: UseCases) -> dict[str, Listener]:
+    answering = use_cases.answering
 
-    return handle
+    def answer(actor: Actor, ref: DraftRef, posted: Posted | None, body: Body) -> Replies:
+        """Elements that answer at once: radio buttons, selects, pickers, Enter in a text input."""
+        action = action_of(body)
+        if action.get("type") == "external_select":
+            return answering.answer_department(actor, ref, str(element_value(action) or ""), posted)
+        return answering.answer(actor, ref, element_value(action), posted, typed=typed_text(action))
 
+    def next_(actor: Actor, ref: DraftRef, posted: Posted | None, body: Body) -> Replies:
+        """次へ: the answer is whatever the message's input holds now."""
+        element = input_element(body, ref)
+        return answering.answer(
+            actor, ref, element_value(element) if element else None, posted, typed=typed_text(element)
+        )
 
-def back(conversation: Conversation) -> Listener:
-    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        ack()
-        ref = ref_of(body)
-        if ref is not None:
-            conversation.back(actor_of(body), ref, posted_of(body))
+    def review_edit(actor: Actor, ref: DraftRef, posted: Posted | None, body: Body) -> Replies:
+        return answering.edit(actor, ref, str(element_value(action_of(body)) or ""), posted)
 
-    return handle
+    def confirm_change(actor: Actor, ref: DraftRef, posted: Posted | None, body: Body) -> Replies:
+        change = ProposedChange.decode(action_of(body).get("value"))
+        if change is None or change.ref != ref:
+            out = Replies(actor.user_id)
+            out.tell(posted, texts.STALE)
+            return out
+        return answering.confirm_change(actor, ref, change.answer, posted)
 
+    def open_long_text(actor: Actor, ref: DraftRef, posted: Posted | None, body: Body) -> Replies:
+        return answering.open_long_text(actor, ref, posted, str(body.get("trigger_id")))
 
-def edit(conversation: Conversation) -> Listener:
-    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        ack()
-        ref = ref_of(body)
-        if ref is not None:
-            conversation.edit(actor_of(body), ref, action_of(body).get("value", ""), posted_of(body))
+    def submit(actor: Actor, ref: DraftRef, posted: Posted | None, body: Body) -> Replies:
+        return use_cases.submitting.submit(actor, ref, posted)
 
-    return handle
-
-
-def review_edit(conversation: Conversation) -> Listener:
-    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        ack()
-        ref = ref_of(body)
-        selected = (action_of(body).get("selected_option") or {}).get("value", "")
-        if ref is not None:
-            conversation.edit(actor_of(body), ref, selected, posted_of(body))
-
-    return handle
-
-
-def confirm_change(conversation: Conversation) -> Listener:
-    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        ack()
-        ref = ref_of(body)
-        if ref is not None:
-            conversation.confirm_change(
-                actor_of(body), ref, action_of(body).get("value", ""), posted_of(body)
-            )
-
-    return handle
-
-
-def keep_answer(conversation: Conversation) -> Listener:
-    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        ack()
-        ref = ref_of(body)
-        if ref is not None:
-            conversation.keep_answer(actor_of(body), ref, posted_of(body))
-
-    return handle
-
-
-def open_long_text(conversation: Conversation) -> Listener:
-    def handle(ack: Callable[..., None], body: dict[str, Any], client: Any) -> None:
-        ack()
-        ref = ref_of(body)
-        if ref is None:
-            return
-        view = conversation.long_text_view(actor_of(body), ref, posted_of(body))
-        if view is not None:
-            client.views_open(trigger_id=body["trigger_id"], view=view)
-
-    return handle
+    return {
+        refs.ANSWER: on_draft(use_cases, answer),
+        refs.NEXT: on_draft(use_cases, next_),
+        refs.BACK: on_draft(use_cases, lambda actor, ref, posted, body: answering.back(actor, ref, posted)),
+        refs.EDIT: on_draft(
+            use_cases, lambda actor, ref, posted, body: answering.edit(actor, ref, ref.question_id, posted)
+        ),
+        refs.REVIEW_EDIT: on_draft(use_cases, review_edit),
+        refs.CONFIRM_CHANGE: on_draft(use_cases, confirm_change),
+        refs.KEEP_ANSWER: on_draft(
+            use_cases, lambda actor, ref, posted, body: answering.keep_answer(actor, ref, posted)
+        ),
+        refs.OPEN_LONG_TEXT: on_draft(use_cases, open_long_text),
+        refs.SUBMIT: on_draft(use_cases, submit),
+    }

@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot import blocks
-from bot.conversation import Conversation
-from bot.listeners.context import action_of, actor_of, posted_of
-from bot.reminders.messages import snoozed_text
-from bot.reminders.service import Reminders
+from bot import texts
+from bot.listeners.payloads import action_of, actor_of, posted_of
+from bot.refs import ChasedRef
+from bot.rendering.elements import notice
+from bot.replies import Replies
+
+if TYPE_CHECKING:
+    from bot.listeners import UseCases
 
 
-def snooze(reminders: Reminders, conversation: Conversation) -> Callable[..., None]:
+def snooze(use_cases: UseCases) -> Callable[..., None]:
     def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
         ack()
         actor, posted = actor_of(body), posted_of(body)
-        until = reminders.snooze(actor.user_id, str(action_of(body).get("value") or ""))
+        out = Replies(actor.user_id)
+        chased = ChasedRef.decode(action_of(body).get("value"))
+        until = use_cases.reminders.snooze(actor.user_id, chased) if chased else None
         if until is None:
-            conversation.tell(actor, posted, "このお知らせは、すでに回答済みか中止された調査のものです。")
-            return
-        note = blocks.notice(snoozed_text(until.astimezone(reminders.settings.timezone)))
-        if posted:
-            conversation.update(posted, note)
+            out.tell(posted, texts.SNOOZE_GONE)
         else:
-            conversation.say(actor, note)
+            out.update(posted, notice(texts.snoozed(use_cases.reminders.clock.local(until))))
+        use_cases.gateway.send(out)
 
     return handle

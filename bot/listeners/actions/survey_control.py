@@ -1,33 +1,39 @@
-"""Buttons that start, resume, restart, cancel or submit."""
+"""Buttons that start, resume, restart or cancel, in the DM or on the Home tab."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.conversation import Conversation
-from bot.listeners.context import actor_of, from_home_tab, posted_of, ref_of
+from bot import refs, texts
+from bot.conversation import Actor
+from bot.listeners.payloads import actor_of, from_home_tab
+from bot.replies import Replies
 
-SEE_MESSAGES = "ボットとのメッセージ(このアプリの「メッセージ」タブ)をご覧ください。"
+if TYPE_CHECKING:
+    from bot.listeners import UseCases
 
 
-def by_actor(conversation: Conversation, use_case: str) -> Callable[..., None]:
+def by_action(use_cases: UseCases) -> dict[str, Callable[..., None]]:
+    starting = use_cases.starting
+    table: dict[str, Callable[[Actor], Replies]] = {
+        refs.START: starting.start,
+        refs.RESUME: starting.resume,
+        refs.RESTART: starting.restart,
+        refs.CANCEL: starting.cancel,
+        refs.ASK_TO_CANCEL: starting.ask_to_cancel,
+        refs.HELP: starting.help,
+    }
+    return {action_id: _by_actor(use_cases, use_case) for action_id, use_case in table.items()}
+
+
+def _by_actor(use_cases: UseCases, use_case: Callable[[Actor], Replies]) -> Callable[..., None]:
     def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
         ack()
         actor = actor_of(body)
-        getattr(conversation, use_case)(actor)
+        use_cases.gateway.send(use_case(actor))
         if from_home_tab(body):
             # The Home tab cannot show the conversation: point to where it went, with the new state.
-            conversation.publish_home(actor, note=SEE_MESSAGES)
-
-    return handle
-
-
-def submit(conversation: Conversation) -> Callable[..., None]:
-    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        ack()
-        ref = ref_of(body)
-        if ref is not None:
-            conversation.submit(actor_of(body), ref, posted_of(body))
+            use_cases.gateway.send(use_cases.starting.home(actor, note=texts.SEE_MESSAGES))
 
     return handle

@@ -1,53 +1,91 @@
-"""/survey [開始|再開|状況|中止|ヘルプ]: plain /survey starts or resumes."""
+"""/survey [開始|再開|状況|中止|ヘルプ|依頼 …]: plain /survey starts or resumes.
+
+Words map to commands, and commands to use cases, through explicit tables: the same ones serve
+the slash command and a word typed in the DM.
+"""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-from bot.admin_desk import AdminDesk
-from bot.conversation import Actor, Conversation
+from bot import texts
+from bot.conversation import Actor
+from bot.rendering.elements import escape, notice
+from bot.replies import Replies
+
+if TYPE_CHECKING:
+    from bot.listeners import UseCases
 
 SURVEY_COMMAND = "/survey"  # also in bot/manifests/*.yaml
 
-SUBCOMMANDS: dict[str, str] = {
-    "": "start_or_resume",
-    "開始": "start",
-    "start": "start",
-    "再開": "resume",
-    "resume": "resume",
-    "状況": "status",
-    "status": "status",
-    "中止": "ask_to_cancel",
-    "cancel": "ask_to_cancel",
-    "ヘルプ": "help",
-    "help": "help",
-    "依頼": "assign",
-    "assign": "assign",
+
+class Command(StrEnum):
+    START_OR_RESUME = "start_or_resume"
+    START = "start"
+    RESUME = "resume"
+    STATUS = "status"
+    CANCEL = "cancel"
+    HELP = "help"
+    ASSIGN = "assign"
+
+
+WORDS: dict[str, Command] = {
+    "": Command.START_OR_RESUME,
+    "開始": Command.START,
+    "start": Command.START,
+    "再開": Command.RESUME,
+    "resume": Command.RESUME,
+    "状況": Command.STATUS,
+    "status": Command.STATUS,
+    "中止": Command.CANCEL,
+    "cancel": Command.CANCEL,
+    "ヘルプ": Command.HELP,
+    "help": Command.HELP,
+    "依頼": Command.ASSIGN,
+    "assign": Command.ASSIGN,
 }
 
 
-def subcommand_of(text: str) -> str | None:
+def command_of(text: str) -> Command | None:
     word = unicodedata.normalize("NFKC", text or "").strip().split(" ")[0].lower()
-    return SUBCOMMANDS.get(word)
+    return WORDS.get(word)
 
 
-def survey_command(conversation: Conversation, desk: AdminDesk) -> Callable[..., None]:
+def run(use_cases: UseCases, command: Command, actor: Actor, text: str) -> Replies:
+    """What a command does for this person, as replies in their DM."""
+    if command is Command.ASSIGN:
+        out = Replies(actor.user_id)
+        out.say(notice(escape(use_cases.invitations.assign(actor, text))))
+        return out
+    if command is Command.STATUS and use_cases.desk.is_admin(actor):
+        return use_cases.desk.status(actor)
+    starting = use_cases.starting
+    respondent: dict[Command, Callable[[Actor], Replies]] = {
+        Command.START_OR_RESUME: starting.start_or_resume,
+        Command.START: starting.start,
+        Command.RESUME: starting.resume,
+        Command.STATUS: starting.status,
+        Command.CANCEL: starting.ask_to_cancel,
+        Command.HELP: starting.help,
+    }
+    return respondent[command](actor)
+
+
+def survey_command(use_cases: UseCases) -> Callable[..., None]:
     def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
         text = body.get("text", "")
-        name = subcommand_of(text)
+        command = command_of(text)
         actor = Actor(team_id=body["team_id"], user_id=body["user_id"])
-        if name is None:
-            ack("使い方: `/survey`(開始・再開)、`/survey 状況`、`/survey 中止`、`/survey ヘルプ`")
+        if command is None:
+            ack(texts.COMMAND_USAGE)
             return
-        if name == "assign":
-            ack(desk.assign(actor, text))  # the reply says who was asked, or what to fix
+        if command is Command.ASSIGN:
+            ack(use_cases.invitations.assign(actor, text))  # the reply says who was asked, or what to fix
             return
-        ack("ボットとのダイレクトメッセージでお知らせします。")
-        if name == "status" and desk.is_admin(actor):
-            desk.status(actor)
-            return
-        getattr(conversation, name)(actor)
+        ack(texts.SEE_DM)
+        use_cases.gateway.send(run(use_cases, command, actor, text))
 
     return handle

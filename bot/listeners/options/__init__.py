@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 
-from bot import ids
-from bot.conversation import Conversation
+from bot import refs
+
+if TYPE_CHECKING:
+    from bot.listeners import UseCases
 
 
-def register(app: App, conversation: Conversation) -> None:
+def register(app: App, use_cases: UseCases) -> None:
     def departments(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        ack(options=conversation.department_options(body.get("value", "")))
+        ack(options=use_cases.answering.department_options(str(body.get("value") or "")))
 
-    app.options(ids.ANSWER)(departments)
+    app.options(refs.ANSWER)(departments)

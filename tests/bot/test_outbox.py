@@ -7,6 +7,7 @@ outbox's retries (driven by an injected clock) that these tests exercise.
 from __future__ import annotations
 
 import logging
+import math
 import socket
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -19,17 +20,16 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 import storage
-from bot.delivery import (
-    ADMIN_SUMMARY,
-    LEASE_SECONDS,
-    OutboxDelivery,
-    backoff_seconds,
-    check_admin_channel,
-    notification_for_submission,
-)
-from bot.fake_slack import FakeSlack
+from bot.admin_channel import check_admin_channel
+from bot.admin_post import ADMIN_SUMMARY, AdminPosts, admin_post_for
+from bot.app import Kikitori
+from bot.clock import Clock as BotClock
 from bot.masking import PHONE
+from bot.outbox import LEASE_SECONDS, OutboxDelivery, backoff_seconds
 from bot.settings import Settings
+from bot.slack_client import make_outbox_client, make_web_client, worst_case_call_seconds
+from bot.slack_gateway import SlackGateway
+from sandbox.fake_slack import FakeSlack
 from storage import OutboxMessage, OutboxStatus, Submission, enqueue, session_scope
 from tests.bot.test_admin import ADDRESS, MOBILE, MY_NUMBER, fields_of, sample_answers, submit
 from tests.storage.helpers import NOW, race
@@ -93,13 +93,25 @@ def clock() -> Clock:
 def delivery(
     engine: Engine, client: WebClient, clock: Clock, worker_id: str = "w1", settings: Settings = SETTINGS
 ) -> OutboxDelivery:
-    return OutboxDelivery(engine, client, settings, partial(storage.load_flow, engine), clock, worker_id)
+    the_clock = BotClock(settings.timezone, clock)
+    posts = AdminPosts(
+        engine=engine,
+        flow_for_version=partial(storage.load_flow, engine),
+        gateway=SlackGateway(client),
+        clock=the_clock,
+        channel=settings.admin_channel_id,
+    )
+    return OutboxDelivery(
+        engine,
+        posts.senders(),
+        the_clock,
+        worker_id,
+        admin_channel_configured=bool(settings.admin_channel_id),
+    )
 
 
 def submit_with_summary(engine: Engine, user_id: str = "U0SATO") -> Submission:
-    return submit(
-        engine, sample_answers(), user_id=user_id, notifications=lambda s: [notification_for_submission(s)]
-    )
+    return submit(engine, sample_answers(), user_id=user_id, notifications=lambda s: [admin_post_for(s)])
 
 
 def outbox(engine: Engine) -> list[OutboxMessage]:
@@ -115,9 +127,9 @@ def posted(fake: FakeSlack) -> list[str]:
 # --- delivery ------------------------------------------------------------------------------------
 
 
-def test_notification_for_submission() -> None:
+def test_admin_post_for() -> None:
     submission = Submission(draft_id=42, receipt_number="2026-0001", answers={})  # type: ignore[call-arg]
-    notification = notification_for_submission(submission)
+    notification = admin_post_for(submission)
     assert (notification.kind, dict(notification.payload), notification.dedupe_key) == (
         "admin_summary",
         {"draft_id": 42},
@@ -258,7 +270,7 @@ def test_a_crash_after_claiming_is_delivered_by_another_worker_after_the_lease(
 def test_without_an_admin_channel_nothing_is_claimed_and_one_warning_is_logged(
     engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.delivery")
+    caplog.set_level(logging.WARNING, logger="bot.outbox")
     submit_with_summary(engine)
     unconfigured = delivery(engine, client, clock, settings=Settings(admin_channel_id=None))
 
@@ -301,6 +313,22 @@ def test_a_broken_message_does_not_hold_up_the_others(
     assert (missing.status, missing.last_error) == (OutboxStatus.PENDING, "submission_not_found")
 
 
+# --- the client the outbox sends with -----------------------------------------------------------
+
+
+def test_one_outbox_call_with_its_retries_stays_well_inside_the_lease() -> None:
+    bounded = make_outbox_client("xoxb-fake-token", "http://127.0.0.1:9/api/")
+    assert worst_case_call_seconds(bounded) <= LEASE_SECONDS / 4
+    # The interactive client sleeps as long as Slack's Retry-After says: it must never send the outbox.
+    assert worst_case_call_seconds(make_web_client("xoxb-fake-token", "http://127.0.0.1:9/api/")) == math.inf
+
+
+def test_the_bot_sends_its_outbox_with_the_bounded_client(bot: Kikitori) -> None:
+    for sender in bot.reminders, bot.use_cases.invitations:
+        assert worst_case_call_seconds(sender.gateway.client) <= LEASE_SECONDS / 4
+    assert worst_case_call_seconds(bot.gateway.client) == math.inf  # clicks retry rate limits
+
+
 # --- start-up check of the admin channel ---------------------------------------------------------
 
 
@@ -320,7 +348,7 @@ def test_check_admin_channel_warns_about_unsafe_or_unusable_channels(
     log = logging.getLogger("tests.startup")
     caplog.set_level(logging.WARNING, logger="tests.startup")
 
-    warnings = check_admin_channel(client, channel, log)
+    warnings = check_admin_channel(SlackGateway(client), channel, log)
 
     assert len(warnings) == len(expected)
     assert all(part in warning for part, warning in zip(expected, warnings, strict=True))
@@ -330,8 +358,8 @@ def test_check_admin_channel_warns_about_unsafe_or_unusable_channels(
 def test_check_admin_channel_never_raises(fake: FakeSlack, client: WebClient) -> None:
     log = logging.getLogger("tests.startup")
     fake.fail_next("conversations.info", status=500)
-    assert check_admin_channel(client, ADMIN_CHANNEL, log) == [
+    assert check_admin_channel(SlackGateway(client), ADMIN_CHANNEL, log) == [
         f"could not check admin channel {ADMIN_CHANNEL} (fatal_error (HTTP 500))"
     ]
-    [warning] = check_admin_channel(no_retry_client(dead_url()), ADMIN_CHANNEL, log)
+    [warning] = check_admin_channel(SlackGateway(no_retry_client(dead_url())), ADMIN_CHANNEL, log)
     assert warning == f"could not check admin channel {ADMIN_CHANNEL} (URLError)"

@@ -1,0 +1,220 @@
+"""Answering: an answer given, a path change confirmed, 戻る, 修正, the long-text modal, 所属.
+
+Every answer is saved before anything is shown; a click on an outdated message (double click, old
+message, Slack's retry) finds the draft at another version and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import storage
+from bot import texts
+from bot.conversation.access import Actor, DraftAccess
+from bot.refs import DraftRef, ModalRef
+from bot.rendering.conversation import (
+    answered_message,
+    left_message,
+    long_text_modal,
+    org_option,
+    path_change_message,
+)
+from bot.rendering.elements import notice
+from bot.replies import Posted, Replies
+from flows.answers import InvalidAnswer
+from flows.engine import Applied, apply_answer, asked_questions, position, previous_question
+from flows.model import Flow, Question
+from storage import Draft
+
+
+class Answering:
+    def __init__(self, drafts: DraftAccess) -> None:
+        self.drafts = drafts
+
+    def answer(
+        self, actor: Actor, ref: DraftRef, raw: Any, posted: Posted | None, *, typed: str | None = None
+    ) -> Replies:
+        """An answer from the question's element (`typed`: the text as typed, kept after an error)."""
+        out = Replies(actor.user_id)
+        draft = self.drafts.own_open_draft(actor, ref, posted, out)
+        if draft is None:
+            return out
+        flow = self.drafts.flow_of(draft)
+        if not self.drafts.is_open(flow):
+            self.drafts.closed_notice(flow, out)
+            return out
+        question = flow.by_id.get(ref.question_id)
+        if question is None:
+            out.tell(posted, texts.STALE)
+            return out
+        try:
+            applied = apply_answer(flow, draft.answers, question.id, raw, today=self.drafts.clock.today())
+        except InvalidAnswer as error:
+            # Show the message next to the input; the draft is unchanged and what was typed stays.
+            self.drafts.show_question(
+                actor, draft, flow, question, posted, out, error=error.message, typed=typed
+            )
+            return out
+        if question.id in draft.answers and applied.changes_path:
+            out.say(
+                path_change_message(
+                    flow,
+                    question,
+                    applied.value,
+                    DraftRef(draft.id or 0, draft.version, question.id),
+                    dropped=applied.dropped,
+                    added=applied.added,
+                )
+            )
+            return out
+        self._commit(actor, draft, flow, question, applied, posted, out)
+        return out
+
+    def confirm_change(self, actor: Actor, ref: DraftRef, answer: Any, posted: Posted | None) -> Replies:
+        """変更する: the proposed answer that changes the path, now that the person agreed."""
+        out = Replies(actor.user_id)
+        draft = self.drafts.own_open_draft(actor, ref, posted, out)
+        if draft is None:
+            return out
+        flow = self.drafts.flow_of(draft)
+        question = flow.by_id.get(ref.question_id)
+        if question is None:
+            out.tell(posted, texts.STALE)
+            return out
+        try:
+            applied = apply_answer(flow, draft.answers, question.id, answer, today=self.drafts.clock.today())
+        except InvalidAnswer as error:
+            out.tell(posted, error.message)
+            return out
+        self._commit(actor, draft, flow, question, applied, posted, out)
+        return out
+
+    def keep_answer(self, actor: Actor, ref: DraftRef, posted: Posted | None) -> Replies:
+        out = Replies(actor.user_id)
+        draft = self.drafts.own_open_draft(actor, ref, posted, out, check_version=False)
+        if draft is None:
+            return out
+        if posted:
+            out.update(posted, notice(texts.ANSWER_KEPT))
+        self.drafts.show_where(actor, draft, out)
+        return out
+
+    def back(self, actor: Actor, ref: DraftRef, posted: Posted | None) -> Replies:
+        out = Replies(actor.user_id)
+        draft = self.drafts.own_open_draft(actor, ref, posted, out, check_version=False)
+        if draft is None:
+            return out
+        flow = self.drafts.flow_of(draft)
+        before = ref.question_id if ref.question_id in flow.by_id else None
+        previous = previous_question(flow, draft.answers, before)
+        if previous is None:
+            out.tell(posted, texts.FIRST_QUESTION)
+            return out
+        if posted and before is not None:
+            out.update(posted, left_message(flow.by_id[before], ref, texts.WENT_BACK))
+        self.drafts.show_question(actor, draft, flow, previous, None, out)
+        return out
+
+    def edit(self, actor: Actor, ref: DraftRef, question_id: str, posted: Posted | None) -> Replies:
+        """修正: ask an answered question again, with its current answer filled in."""
+        out = Replies(actor.user_id)
+        draft = self.drafts.own_open_draft(actor, ref, posted, out, check_version=False)
+        if draft is None:
+            return out
+        flow = self.drafts.flow_of(draft)
+        question = flow.by_id.get(question_id)
+        if question is None or question_id not in {q.id for q in asked_questions(flow, draft.answers)}:
+            out.tell(posted, texts.NOT_ON_PATH)
+            return out
+        self.drafts.show_question(actor, draft, flow, question, None, out)
+        return out
+
+    # --- the department search (block_suggestion) -----------------------------------------------
+
+    def department_options(self, keyword: str) -> list[dict[str, Any]]:
+        found = storage.search_departments(self.drafts.engine, keyword or "", limit=100)
+        return [org_option(d.code, d.name) for d in found]
+
+    def answer_department(self, actor: Actor, ref: DraftRef, code: str, posted: Posted | None) -> Replies:
+        matches = [
+            d for d in storage.search_departments(self.drafts.engine, code, limit=100) if d.code == code
+        ]
+        raw = {"code": matches[0].code, "name": matches[0].name} if matches else {"code": "", "name": ""}
+        return self.answer(actor, ref, raw, posted)
+
+    # --- long text in a modal -------------------------------------------------------------------
+
+    def open_long_text(self, actor: Actor, ref: DraftRef, posted: Posted | None, trigger_id: str) -> Replies:
+        out = Replies(actor.user_id)
+        draft = self.drafts.own_open_draft(actor, ref, posted, out)
+        if draft is None:
+            return out
+        question = self.drafts.flow_of(draft).by_id.get(ref.question_id)
+        if question is None:
+            out.tell(posted, texts.STALE)
+            return out
+        metadata = ModalRef(
+            DraftRef(draft.id or 0, draft.version, question.id),
+            posted.channel if posted else None,
+            posted.ts if posted else None,
+        )
+        out.open_view(
+            trigger_id, long_text_modal(question, draft.answers.get(question.id), metadata.encode())
+        )
+        return out
+
+    def submit_long_text(self, actor: Actor, metadata: ModalRef, text: str) -> tuple[str | None, Replies]:
+        """An error for the modal (kept open, text kept), or None when saved; and what to show."""
+        posted = Posted(metadata.channel, metadata.ts) if metadata.channel and metadata.ts else None
+        out = Replies(actor.user_id)
+        draft = self.drafts.own_open_draft(actor, metadata.ref, posted, out)
+        if draft is None:
+            return texts.STALE, Replies(actor.user_id)
+        flow = self.drafts.flow_of(draft)
+        question = flow.by_id.get(metadata.ref.question_id)
+        if question is None:
+            return texts.STALE, Replies(actor.user_id)
+        try:
+            applied = apply_answer(flow, draft.answers, question.id, text, today=self.drafts.clock.today())
+        except InvalidAnswer as error:
+            return error.message, Replies(actor.user_id)
+        self._commit(actor, draft, flow, question, applied, posted, out)
+        return None, out
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _commit(
+        self,
+        actor: Actor,
+        draft: Draft,
+        flow: Flow,
+        question: Question,
+        applied: Applied,
+        posted: Posted | None,
+        out: Replies,
+    ) -> None:
+        where = position(flow, applied.answers)  # the one walk of this click
+        now = self.drafts.clock.now()
+        activity = self.drafts.rules.activity(storage.reminder_fields_of(draft), draft.due_date, now)
+        try:
+            saved = storage.save_answers(
+                self.drafts.engine,
+                draft.id or 0,
+                expected_version=draft.version,
+                answers=applied.answers,
+                current_question_id=where.question.id if where.question else None,
+                now=now,
+                reminder=activity.fields,
+                next_reminder_at=activity.next_reminder_at,
+            )
+        except storage.DraftConflict:
+            out.tell(posted, texts.STALE)
+            return
+        except storage.DraftClosed:
+            out.tell(posted, texts.CLOSED_DRAFT)
+            return
+        if posted:
+            out.update(
+                posted, answered_message(question, applied.value, DraftRef(saved.id or 0, saved.version))
+            )
+        self.drafts.show_where(actor, saved, out, at=where)

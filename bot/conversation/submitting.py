@@ -1,0 +1,56 @@
+"""送信: the draft becomes a submission with a receipt number; the admin post goes through the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import storage
+from bot import texts
+from bot.admin_post import admin_post_for
+from bot.conversation.access import Actor, DraftAccess
+from bot.refs import DraftRef
+from bot.rendering.conversation import submitted_message
+from bot.rendering.elements import escape, notice
+from bot.replies import Posted, Replies
+from flows.engine import missing_answers, position
+
+
+class Submitting:
+    def __init__(self, drafts: DraftAccess, *, nudge_outbox: Callable[[], None]) -> None:
+        self.drafts = drafts
+        self._nudge_outbox = nudge_outbox  # the timer sends the admin post now; it retries if Slack fails
+
+    def submit(self, actor: Actor, ref: DraftRef, posted: Posted | None) -> Replies:
+        out = Replies(actor.user_id)
+        draft = self.drafts.own_open_draft(actor, ref, posted, out)
+        if draft is None:
+            return out
+        flow = self.drafts.flow_of(draft)
+        missing = missing_answers(flow, draft.answers)
+        if missing:
+            out.say(notice(escape(texts.missing_answer(missing[0].label))))
+            self.drafts.show_question(
+                actor, draft, flow, missing[0], None, out, at=position(flow, draft.answers, missing[0].id)
+            )
+            return out
+        try:
+            submission = storage.submit_draft(
+                self.drafts.engine,
+                draft.id or 0,
+                expected_version=draft.version,
+                answers=draft.answers,
+                now=self.drafts.clock.now(),
+                timezone=self.drafts.clock.timezone,
+                notifications=lambda made: [admin_post_for(made)],
+            )
+        except storage.DraftConflict:
+            out.tell(posted, texts.STALE)
+            return out
+        except storage.DraftClosed:
+            out.tell(posted, texts.ALREADY_SUBMITTED)
+            return out
+        self._nudge_outbox()
+        if posted:
+            out.update(posted, notice(texts.SUBMITTED_NOTE))
+        out.say(submitted_message(flow, submission.receipt_number))
+        return out

@@ -1,0 +1,208 @@
+"""Delivering the outbox: a dispatcher from a message's kind to the sender of the feature that owns
+it (the admin post, reminders, escalations, invitations). It knows no kinds itself.
+
+A message is enqueued in the transaction that makes it necessary, so it exists exactly when, say,
+the submission does. Delivery is at least once: a worker that crashes between claiming and marking
+lets its lease lapse and another worker sends the message. The senders post through a gateway
+whose client is bounded (bot/slack_client.make_outbox_client) so that one attempt, retries
+included, stays well inside the lease.
+
+Logs name messages by outbox id, kind and Slack error code only: never answers, tokens or texts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import Engine
+
+from bot.clock import Clock
+from storage import OutboxMessage, claim_due, mark_failed, mark_sent
+
+logger = logging.getLogger(__name__)
+
+# Longer than any one post can take (slack_client.worst_case_call_seconds of the outbox client),
+# so a live worker keeps its claim.
+LEASE_SECONDS = 120
+BACKOFF_BASE_SECONDS = 10
+BACKOFF_MAX_SECONDS = 3600
+# For what retrying soon cannot fix (an unknown kind, a missing submission): an operator must look.
+UNDELIVERABLE_RETRY = timedelta(days=1)
+
+
+class Undeliverable(Exception):
+    """The message cannot be sent as it is; the text is a short code that is safe to store."""
+
+
+@dataclass(frozen=True)
+class Sender:
+    """How a feature sends its kind of message, from the payload stored with it."""
+
+    send: Callable[[Mapping[str, Any]], None]
+    to_admin_channel: bool = False  # waits in the outbox while ADMIN_CHANNEL_ID is not set
+
+
+class OutboxDelivery:
+    """Claims due outbox messages and sends them; one instance per worker (process or thread)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        senders: Mapping[str, Sender],
+        clock: Clock,
+        worker_id: str,
+        *,
+        admin_channel_configured: bool,
+    ) -> None:
+        self._engine = engine
+        self._senders = dict(senders)
+        self._clock = clock
+        self._worker_id = worker_id
+        self._admin_channel_configured = admin_channel_configured
+        self._warned_unconfigured = False
+
+    def deliver_due(self, limit: int = 20) -> int:
+        """Send up to `limit` due messages; the number delivered. Never raises for one bad message."""
+        kinds = None
+        if not self._admin_channel_configured:
+            # Leave the admin messages pending: they go out once the channel is configured.
+            if not self._warned_unconfigured:
+                logger.warning("ADMIN_CHANNEL_ID is not set: admin summaries wait in the outbox")
+                self._warned_unconfigured = True
+            kinds = [kind for kind, sender in self._senders.items() if not sender.to_admin_channel]
+            if not kinds:
+                return 0
+        claimed = claim_due(
+            self._engine,
+            worker_id=self._worker_id,
+            now=self._clock.now(),
+            lease_seconds=LEASE_SECONDS,
+            limit=limit,
+            kinds=kinds,
+        )
+        return sum(1 for message in claimed if self._deliver(message))
+
+    def _deliver(self, message: OutboxMessage) -> bool:
+        try:
+            sender = self._senders.get(message.kind)
+            if sender is None:
+                raise Undeliverable(f"unknown kind {message.kind[:64]}")
+            sender.send(message.payload)
+        except Undeliverable as reason:
+            logger.error("outbox message %s (%s) is undeliverable: %s", message.id, message.kind, reason)
+            self._fail(message, str(reason), self._clock.now() + UNDELIVERABLE_RETRY)
+            return False
+        except SlackApiError as error:
+            retry_after = _retry_after_seconds(error)
+            self._retry_later(message, slack_error_code(error), minimum_seconds=retry_after)
+            return False
+        except (SlackClientError, OSError) as error:  # connection refused, timeouts, DNS
+            self._retry_later(message, type(error).__name__)
+            return False
+        except Exception as error:  # a bug with one message must not hold up the others
+            # No traceback: exception messages can quote the answer that broke the rendering.
+            logger.error("outbox message %s (%s) failed: %s", message.id, message.kind, type(error).__name__)
+            self._retry_later(message, type(error).__name__)
+            return False
+        assert message.id is not None
+        if not mark_sent(self._engine, message.id, worker_id=self._worker_id, now=self._clock.now()):
+            logger.warning(
+                "outbox message %s was sent after its lease lapsed; it may be sent twice", message.id
+            )
+        return True
+
+    def _retry_later(self, message: OutboxMessage, error: str, *, minimum_seconds: float = 0) -> None:
+        delay = max(backoff_seconds(message.attempts), minimum_seconds)
+        retry_at = self._clock.now() + timedelta(seconds=delay)
+        logger.warning(
+            "outbox message %s (%s) attempt %s failed: %s; next attempt at %s",
+            message.id,
+            message.kind,
+            message.attempts,
+            error,
+            retry_at.isoformat(),
+        )
+        self._fail(message, error, retry_at)
+
+    def _fail(self, message: OutboxMessage, error: str, retry_at: datetime) -> None:
+        assert message.id is not None
+        if not mark_failed(
+            self._engine, message.id, worker_id=self._worker_id, error=error, retry_at=retry_at
+        ):
+            logger.info("outbox message %s: the claim lapsed before the failure was recorded", message.id)
+
+
+class OutboxTimer:
+    """Delivers every `interval` seconds in its own thread, and at once when nudged.
+
+    A click that enqueues a message (送信) only nudges: the click's own thread never sends other
+    people's messages, and a nudge during a delivery runs one more round right after it.
+    """
+
+    def __init__(self, deliver: Callable[[], object], interval: float) -> None:
+        self._deliver = deliver
+        self._interval = interval
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def nudge(self) -> None:
+        self._wake.set()
+
+    def start(self) -> OutboxTimer:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="kikitori-outbox", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self._interval)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            try:
+                self._deliver()
+            except Exception as error:  # the database may be down for a moment: try again later
+                logger.error("outbox delivery failed: %s", type(error).__name__)
+
+
+def backoff_seconds(attempts: int) -> float:
+    """10 s, 20 s, 40 s … after the 1st, 2nd, 3rd failed attempt, at most an hour."""
+    exponent = min(max(attempts, 1) - 1, 20)  # 2**20 · 10 s is far past the cap already
+    return float(min(BACKOFF_BASE_SECONDS * 2**exponent, BACKOFF_MAX_SECONDS))
+
+
+def slack_error_code(error: SlackApiError) -> str:
+    """Slack's error code (channel_not_found, ratelimited …) with the HTTP status if not 200."""
+    response = error.response
+    try:
+        code = str(response.get("error") or "unknown_error")
+    except (AttributeError, ValueError):  # a body that was not JSON
+        code = "invalid_response"
+    status = getattr(response, "status_code", 200)
+    return code if status == 200 else f"{code} (HTTP {status})"
+
+
+def _retry_after_seconds(error: SlackApiError) -> float:
+    headers = getattr(error.response, "headers", None) or {}
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            try:
+                return max(float(value if isinstance(value, str) else value[0]), 0.0)
+            except (TypeError, ValueError, IndexError):
+                return 0.0
+    return 0.0

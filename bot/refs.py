@@ -1,0 +1,137 @@
+"""What a message's element acts on, in one encoding: action ids, and the versioned reference to
+"which draft, at which version, which question" carried by block ids, button values and a modal's
+private_metadata.
+
+    kk2|<draft id>|<draft version>|<question id or ->[|<part>]
+
+The leading `kk2` is the encoding's version. A message from an earlier release (`kk|…`, a button
+value of JSON) does not parse, and the listener refuses it cleanly: an old message never acts.
+A click on a message rendered from an older version of the draft (a double click, a replay, a
+superseded question) finds the draft at another version and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+ENCODING = "kk2"
+_SEPARATOR = "|"
+_NO_QUESTION = "-"
+
+ANSWER = "kk_answer"  # elements that answer at once: radio, select, pickers, Enter in a text input
+TOGGLE = "kk_toggle"  # checkboxes / multi-select changes: the answer is read on 次へ
+NEXT = "kk_next"  # 次へ: read the message's state.values
+BACK = "kk_back"
+EDIT = "kk_edit"  # 修正 on an answered question
+REVIEW_EDIT = "kk_review_edit"  # the 修正 menu in the review
+OPEN_LONG_TEXT = "kk_open_long_text"
+CONFIRM_CHANGE = "kk_confirm_change"
+KEEP_ANSWER = "kk_keep_answer"
+SUBMIT = "kk_submit"
+CANCEL = "kk_cancel"
+ASK_TO_CANCEL = "kk_ask_to_cancel"  # from the Home tab: the DM asks to confirm
+START = "kk_start"
+RESUME = "kk_resume"
+RESTART = "kk_restart"
+HELP = "kk_help"
+SNOOZE = "kk_snooze"  # あとで on a reminder: the value is a ChasedRef
+ADMIN_FULL_ANSWERS = "kk_admin_full_answers"
+LONG_TEXT_VIEW = "kk_long_text"  # modal callback_id
+
+
+@dataclass(frozen=True)
+class DraftRef:
+    """Which draft, at which version, and which question an element belongs to."""
+
+    draft_id: int
+    version: int
+    question_id: str = _NO_QUESTION
+
+    def encode(self) -> str:
+        return _SEPARATOR.join((ENCODING, str(self.draft_id), str(self.version), self.question_id))
+
+    def block_id(self, part: str) -> str:
+        return f"{self.encode()}{_SEPARATOR}{part}"
+
+    def for_question(self, question_id: str) -> DraftRef:
+        return DraftRef(self.draft_id, self.version, question_id)
+
+    @classmethod
+    def decode(cls, text: str | None) -> DraftRef | None:
+        """A block id or value of this encoding (with or without a part); None for anything else."""
+        parts = (text or "").split(_SEPARATOR)
+        if len(parts) not in (4, 5) or parts[0] != ENCODING:
+            return None
+        draft_id, version, question_id = parts[1:4]
+        if not (draft_id.isdigit() and version.isdigit() and question_id):
+            return None
+        return cls(int(draft_id), int(version), question_id)
+
+
+@dataclass(frozen=True)
+class ChasedRef:
+    """A draft or an invitation that a reminder is about (あとで acts on it)."""
+
+    kind: str  # "draft" | "invitation"
+    id: int
+
+    def encode(self) -> str:
+        return _SEPARATOR.join((ENCODING, self.kind, str(self.id)))
+
+    @classmethod
+    def decode(cls, text: str | None) -> ChasedRef | None:
+        parts = (text or "").split(_SEPARATOR)
+        if len(parts) != 3 or parts[0] != ENCODING or parts[1] not in ("draft", "invitation"):
+            return None
+        return cls(parts[1], int(parts[2])) if parts[2].isdigit() else None
+
+
+@dataclass(frozen=True)
+class ProposedChange:
+    """変更する on a path change: the draft reference and the answer that was proposed."""
+
+    ref: DraftRef
+    answer: Any
+
+    def encode(self) -> str:
+        return f"{self.ref.encode()}{_SEPARATOR}{json.dumps(self.answer, ensure_ascii=False)}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> ProposedChange | None:
+        # The answer is JSON and may itself hold the separator: the reference is the first four fields.
+        fields = (text or "").split(_SEPARATOR, 4)
+        if len(fields) != 5:
+            return None
+        ref = DraftRef.decode(_SEPARATOR.join(fields[:4]))
+        try:
+            return cls(ref, json.loads(fields[4])) if ref else None
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class ModalRef:
+    """A modal's private_metadata: the draft reference and the message the modal was opened from."""
+
+    ref: DraftRef
+    channel: str | None = None
+    ts: str | None = None
+
+    def encode(self) -> str:
+        return json.dumps({"ref": self.ref.encode(), "channel": self.channel, "ts": self.ts})
+
+    @classmethod
+    def decode(cls, text: str | None) -> ModalRef | None:
+        try:
+            data = json.loads(text or "")
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        ref = DraftRef.decode(data.get("ref"))
+        if ref is None:
+            return None
+        channel, ts = data.get("channel"), data.get("ts")
+        return cls(ref, channel if isinstance(channel, str) else None, ts if isinstance(ts, str) else None)

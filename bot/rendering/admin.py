@@ -1,0 +1,154 @@
+"""What administrators see of a submission: a masked summary in the admin channel, the full
+answers in a modal opened from it.
+
+The channel post is read by everyone in the channel and stays in its history, so the free text of
+every field the flow marks as masked goes through mask_personal_data; the modal is opened for one
+administrator at a time and shows the answers as submitted. Which fields the summary shows is
+declared in the flow file (`admin_summary`), never here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot import refs, texts
+from bot.masking import mask_personal_data
+from bot.rendering.elements import (
+    SECTION_TEXT_MAX,
+    Block,
+    Message,
+    button,
+    context,
+    cut,
+    escape,
+    header,
+    mrkdwn,
+    plain,
+)
+from flows.engine import review
+from flows.model import Flow
+from flows.summary import summary_entries
+
+FIELD_TEXT_MAX = 2000
+FIELDS_PER_SECTION = 10
+VIEW_BLOCKS_MAX = 100
+LABEL_MAX = 300
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    """What the rendering needs of a submission: plain values, no database row."""
+
+    draft_id: int
+    receipt_number: str
+    submitted_at: datetime  # local time (TIMEZONE)
+    answers: Mapping[str, Any]
+
+
+# --- the channel post --------------------------------------------------------------------------
+
+
+def summary_message(flow: Flow, submission: SubmissionView) -> Message:
+    """The admin-channel post for a new submission: key facts, free text masked, and a button."""
+    fields = [
+        (texts.SUMMARY_RECEIPT, submission.receipt_number),
+        (texts.SUMMARY_SUBMITTED_AT, texts.moment_text(submission.submitted_at)),
+        *(
+            (entry.label, entry.text(mask_personal_data))
+            for entry in summary_entries(flow, submission.answers)
+        ),
+    ]
+    heading = flow.summary_heading
+    blocks: list[Block] = [header(heading)]
+    for start in range(0, len(fields), FIELDS_PER_SECTION):
+        chunk = fields[start : start + FIELDS_PER_SECTION]
+        blocks.append({"type": "section", "fields": [_field(label, value) for label, value in chunk]})
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [
+                button(texts.BUTTON_FULL_ANSWERS, refs.ADMIN_FULL_ANSWERS, str(submission.draft_id))
+            ],
+        }
+    )
+    blocks.append(context(texts.SUMMARY_MASK_NOTE))
+    # The notification text shows up in previews and on lock screens: no answers in it.
+    return Message(text=texts.summary_text(heading, submission.receipt_number), blocks=blocks)
+
+
+def _field(label: str, value: str) -> dict[str, Any]:
+    head = f"*{escape(label)}*\n"
+    return {"type": "mrkdwn", "text": head + _escaped_within(value, FIELD_TEXT_MAX - len(head))}
+
+
+def _escaped_within(text: str, limit: int) -> str:
+    """escape(text), cut to `limit` characters with …, never inside an entity such as &amp;."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    return next(_escaped_pieces(text, limit, first=limit - 1)) + "…"
+
+
+# --- the full answers --------------------------------------------------------------------------
+
+
+def full_answers_view(flow: Flow, submission: SubmissionView) -> dict[str, Any]:
+    """A modal with every answered question, grouped by item, unmasked, within Slack's limits."""
+    blocks: list[Block] = [
+        context(
+            f"{texts.SUMMARY_RECEIPT} *{escape(submission.receipt_number)}*  |  "
+            f"{texts.SUMMARY_SUBMITTED_AT} {texts.moment_text(submission.submitted_at)}"
+        )
+    ]
+    for section in review(flow, submission.answers):
+        entries = [entry for entry in section.entries if entry.value is not None]
+        if not entries:
+            continue
+        blocks.append(header(section.item.title))
+        pieces = [_entry_pieces(entry.question.label, entry.display) for entry in entries]
+        blocks.extend({"type": "section", "text": mrkdwn(text)} for text in _pack(pieces))
+    if len(blocks) > VIEW_BLOCKS_MAX:
+        # Unreachable for the shipped survey; a refused view would show the admin nothing at all.
+        blocks = [*blocks[: VIEW_BLOCKS_MAX - 1], context(texts.FULL_ANSWERS_TRUNCATED)]
+    return {
+        "type": "modal",
+        "title": plain(texts.FULL_ANSWERS_TITLE, 24),
+        "close": plain(texts.FULL_ANSWERS_CLOSE, 24),
+        "blocks": blocks,
+    }
+
+
+def _entry_pieces(label: str, display: str) -> list[str]:
+    """One question as mrkdwn pieces of at most SECTION_TEXT_MAX characters each (after escaping)."""
+    head = f"*{escape(cut(label, LABEL_MAX))}*\n"
+    pieces = list(_escaped_pieces(display, SECTION_TEXT_MAX, first=SECTION_TEXT_MAX - len(head)))
+    return [head + pieces[0], *pieces[1:]]
+
+
+def _escaped_pieces(text: str, limit: int, *, first: int) -> Iterator[str]:
+    """Escape `text` and cut it into pieces, never inside an entity such as &amp;."""
+    room = first
+    current = ""
+    for char in text:
+        escaped = escape(char)
+        if len(current) + len(escaped) > room:
+            yield current
+            room, current = limit, ""
+        current += escaped
+    yield current
+
+
+def _pack(entries: list[list[str]]) -> list[str]:
+    """Section texts: whole questions share a section while they fit; a question cut into pieces
+    continues at the top of the next section, so nothing is ever inserted into an answer."""
+    texts_: list[str] = []
+    for first, *rest in entries:
+        if texts_ and len(texts_[-1]) + 2 + len(first) <= SECTION_TEXT_MAX:
+            texts_[-1] += "\n\n" + first
+        else:
+            texts_.append(first)
+        texts_.extend(rest)
+    return texts_

@@ -1,0 +1,68 @@
+"""The App Home tab: what the survey is, where the person's own answer stands, and buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot import refs, texts
+from bot.rendering.conversation import contact_text
+from bot.rendering.elements import Block, button, confirm_dialog, context, escape, header, mrkdwn
+from flows.engine import Progress
+from flows.model import Flow
+
+
+@dataclass(frozen=True)
+class HomeState:
+    """What the Home tab shows about one person."""
+
+    flow: Flow
+    is_open: bool
+    draft_progress: Progress | None = None  # None: no draft in progress
+    last_activity: datetime | None = None  # local time of the last answer
+    note: str | None = None  # e.g. after a button: where the question went
+
+
+def home_view(state: HomeState) -> dict[str, Any]:
+    flow = state.flow
+    blocks: list[Block] = [header(flow.title)]
+    if flow.purpose:
+        blocks.append({"type": "section", "text": mrkdwn(escape(flow.purpose))})
+    blocks.append({"type": "divider"})
+    if state.note:
+        blocks.append({"type": "section", "text": mrkdwn(f":point_right: {state.note}")})
+    blocks.extend(_own_answer(state))
+    blocks.append({"type": "divider"})
+    blocks.append(context(texts.HOME_HOW))
+    if flow.contact:
+        blocks.append(context(escape(contact_text(flow))))
+    return {"type": "home", "blocks": blocks}
+
+
+def _own_answer(state: HomeState) -> list[Block]:
+    if state.draft_progress is not None:
+        return [
+            {
+                "type": "section",
+                "text": mrkdwn(texts.home_progress(state.draft_progress, state.last_activity)),
+            },
+            {
+                "type": "actions",
+                "elements": [
+                    button(texts.BUTTON_RESUME, refs.RESUME, style="primary"),
+                    button(
+                        texts.BUTTON_RESTART,
+                        refs.RESTART,
+                        confirm=confirm_dialog(texts.CONFIRM_RESTART, danger=True),
+                    ),
+                    button(texts.BUTTON_CANCEL_FROM_HOME, refs.ASK_TO_CANCEL),
+                ],
+            },
+        ]
+    if not state.is_open:
+        return [{"type": "section", "text": mrkdwn(texts.HOME_CLOSED)}]
+    return [
+        {"type": "section", "text": mrkdwn(texts.NO_DRAFT)},
+        {"type": "actions", "elements": [button(texts.BUTTON_START, refs.START, style="primary")]},
+    ]

@@ -1,0 +1,81 @@
+"""What a use case wants shown: plain records that the Slack gateway carries out, in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.rendering.elements import Message
+
+
+@dataclass(frozen=True)
+class Posted:
+    """Where a message is, so it can be updated (collapsed, marked with an error)."""
+
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class Say:
+    """A message in the person's DM with the bot."""
+
+    user_id: str
+    message: Message
+
+
+@dataclass(frozen=True)
+class Update:
+    where: Posted
+    message: Message
+
+
+@dataclass(frozen=True)
+class Tell:
+    """A note only this person sees, next to what they acted on (else in their DM)."""
+
+    user_id: str
+    where: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class OpenView:
+    trigger_id: str
+    view: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PublishHome:
+    user_id: str
+    view: dict[str, Any]
+
+
+Reply = Say | Update | Tell | OpenView | PublishHome
+
+
+@dataclass
+class Replies:
+    """The replies to one person's action, collected in the order they are to be shown."""
+
+    user_id: str
+    items: list[Reply] = field(default_factory=list)
+
+    def say(self, message: Message) -> None:
+        self.items.append(Say(self.user_id, message))
+
+    def update(self, where: Posted | None, message: Message) -> None:
+        """Replace the message acted on; without one (a command, the Home tab), post it instead."""
+        self.items.append(Update(where, message) if where else Say(self.user_id, message))
+
+    def tell(self, where: Posted | None, text: str) -> None:
+        self.items.append(Tell(self.user_id, where.channel if where else None, text))
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        self.items.append(OpenView(trigger_id, view))
+
+    def publish_home(self, view: dict[str, Any]) -> None:
+        self.items.append(PublishHome(self.user_id, view))
+
+    def extend(self, other: Replies) -> None:
+        self.items.extend(other.items)

@@ -1,0 +1,102 @@
+"""The Slack gateway: the only code that calls the Web API client.
+
+Use cases return replies (bot.replies) and the gateway carries them out; the outbox's senders
+post through a gateway of their own whose client is bounded for the claim lease. Each person's
+DM channel is opened once (conversations.open) and remembered by every gateway of the process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.rendering.elements import Message
+from bot.replies import OpenView, PublishHome, Replies, Reply, Say, Tell, Update
+
+log = logging.getLogger(__name__)
+
+
+class DmChannels:
+    """user id → DM channel id, shared by the gateways of one process."""
+
+    def __init__(self) -> None:
+        self._channels: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def get(self, user_id: str) -> str | None:
+        with self._lock:
+            return self._channels.get(user_id)
+
+    def remember(self, user_id: str, channel: str) -> None:
+        with self._lock:
+            self._channels[user_id] = channel
+
+
+class SlackGateway:
+    def __init__(self, client: WebClient, dm_channels: DmChannels | None = None) -> None:
+        self.client = client
+        self._dm_channels = dm_channels or DmChannels()
+
+    # --- replies -------------------------------------------------------------------------------
+
+    def send(self, replies: Replies | Iterable[Reply]) -> None:
+        for reply in replies.items if isinstance(replies, Replies) else replies:
+            self.carry_out(reply)
+
+    def carry_out(self, reply: Reply) -> None:
+        match reply:
+            case Say(user_id, message):
+                self.say(user_id, message)
+            case Update(where, message):
+                self.client.chat_update(channel=where.channel, ts=where.ts, **message.as_kwargs())
+            case Tell(user_id, where, text):
+                self.tell(user_id, where, text)
+            case OpenView(trigger_id, view):
+                self.client.views_open(trigger_id=trigger_id, view=view)
+            case PublishHome(user_id, view):
+                self.client.views_publish(user_id=user_id, view=view)
+
+    # --- messages ------------------------------------------------------------------------------
+
+    def dm_channel(self, user_id: str) -> str:
+        channel = self._dm_channels.get(user_id)
+        if channel is None:
+            channel = str(self.client.conversations_open(users=user_id)["channel"]["id"])
+            self._dm_channels.remember(user_id, channel)
+        return channel
+
+    def say(self, user_id: str, message: Message) -> None:
+        self.client.chat_postMessage(channel=self.dm_channel(user_id), **message.as_kwargs())
+
+    def post(self, channel: str, message: Message) -> None:
+        self.client.chat_postMessage(channel=channel, **message.as_kwargs())
+
+    def tell(self, user_id: str, where: str | None, text: str) -> None:
+        """A note only this person sees: in `where` (the channel they acted in), else in their DM."""
+        if where:
+            try:
+                self.client.chat_postEphemeral(channel=where, user=user_id, text=text)
+                return
+            except SlackApiError:
+                pass  # someone acting outside their own DM may not be reachable there
+        self.client.chat_postEphemeral(channel=self.dm_channel(user_id), user=user_id, text=text)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def real_name(self, user_id: str) -> str | None:
+        """The person's name from their profile, to pre-fill 氏名; None when Slack cannot say."""
+        try:
+            user = self.client.users_info(user=user_id)["user"]
+        except SlackApiError:
+            return None
+        profile = user.get("profile") or {}
+        name = profile.get("real_name") or user.get("real_name")
+        return str(name) if name else None
+
+    def channel_info(self, channel: str) -> Mapping[str, Any]:
+        return dict(self.client.conversations_info(channel=channel)["channel"])

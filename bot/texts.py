@@ -1,0 +1,320 @@
+"""Every text a respondent or an administrator reads, in one place, in Japanese.
+
+Dates read in one style, the Japanese era as the form writes them (令和8年11月26日(木)), from
+`flows.display`. Texts here are plain: the rendering escapes what it puts into mrkdwn.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flows.display import format_date_ja, format_time_ja
+from flows.engine import Progress
+
+# --- dates and progress ---------------------------------------------------------------------------
+
+
+def day_text(day: date) -> str:
+    """令和8年11月26日(木)"""
+    return format_date_ja(day)
+
+
+def moment_text(at: datetime) -> str:
+    """令和8年11月26日(木) 午前10時30分: a local time that is exact (no 頃)."""
+    return f"{format_date_ja(at.date())} {format_time_ja(at.time(), approximate=False)}"
+
+
+def progress_text(progress: Progress) -> str:
+    return f"回答済み {progress.answered}問・残り約 {progress.remaining}問"
+
+
+# --- the conversation -------------------------------------------------------------------------------
+
+STALE = "この操作は反映されませんでした。すでに回答済みか、古いメッセージです。最新のメッセージから操作してください。"
+OLD_MESSAGE = "このメッセージは以前の版のものです。`/survey` で続きから回答してください。"
+NOT_YOURS = "この回答は別の方のものです。ご自身の回答は `/survey` から始めてください。"
+CLOSED_DRAFT = "この回答はすでに送信済みか、中止されています。"
+ALREADY_SUBMITTED = "この回答はすでに送信されています。"
+NOTHING_TO_CANCEL = "中止できる回答途中の調査はありません。"
+CANCELLED = "回答を中止し、途中までの回答を削除しました。"
+ASK_TO_CANCEL = "回答を中止しますか?途中までの回答は削除されます。"
+NO_DRAFT = "回答途中の調査はありません。"
+NOT_ON_PATH = "この質問は、現在の回答では対象外です。"
+FIRST_QUESTION = "これが最初の質問です。"
+WENT_BACK = "前の質問に戻りました。"
+ANSWER_KEPT = "回答は変更しませんでした。"
+SUBMITTED_NOTE = "回答内容を送信しました。"
+SNOOZE_GONE = "このお知らせは、すでに回答済みか中止された調査のものです。"
+SEE_MESSAGES = "ボットとのメッセージ(このアプリの「メッセージ」タブ)をご覧ください。"
+SEE_DM = "ボットとのダイレクトメッセージでお知らせします。"
+COMMAND_USAGE = "使い方: `/survey`(開始・再開)、`/survey 状況`、`/survey 中止`、`/survey ヘルプ`"
+SAVED_ANYTIME = "いつでも中断できます。回答は1問ごとに保存され、`/survey 再開` で続きから回答できます。"
+CHOOSE_ALL_THEN_NEXT = "当てはまるものをすべて選び、「次へ」を押してください。"
+OPTIONAL = "(任意)"
+NOT_ENTERED_YET = "(まだ入力されていません)"
+
+BUTTON_NEXT = "次へ"
+BUTTON_BACK = "戻る"
+BUTTON_EDIT = "修正"
+BUTTON_START = "回答を始める"
+BUTTON_START_OVER = "最初から回答する"
+BUTTON_RESUME = "続きから回答する"
+BUTTON_RESTART = "最初からやり直す"
+BUTTON_CANCEL = "中止する"
+BUTTON_CANCEL_FROM_HOME = "回答を中止する"
+BUTTON_SUBMIT = "送信"
+BUTTON_CHANGE = "変更する"
+BUTTON_KEEP = "変更しない"
+BUTTON_SNOOZE = "あとで"
+
+PLACEHOLDER_NUMBER = "数字を入力"
+PLACEHOLDER_TEXT = "入力してください"
+PLACEHOLDER_DATE = "日付を選ぶ"
+PLACEHOLDER_TIME = "時刻を選ぶ"
+PLACEHOLDER_ORG = "所属名・所属コードで検索"
+PLACEHOLDER_CHOICE = "選択してください"
+PLACEHOLDER_REVIEW_EDIT = "修正する質問"
+TYPED_ANSWER_LABEL = "回答(入力後 Enter または「次へ」)"
+
+CONFIRM_RESTART = ("最初からやり直す", "途中までの回答は削除されます。よろしいですか?", "やり直す")
+CONFIRM_CANCEL = ("回答の中止", "途中までの回答は削除されます。よろしいですか?", "中止する")
+CONFIRM_SUBMIT = ("回答の送信", "この内容で送信します。送信後は修正できません。", "送信する")
+CONFIRM_NO = "戻る"
+
+REVIEW_TITLE = "回答内容の確認"
+REVIEW_HELP = (
+    "内容を確認し、よければ「送信」を押してください。修正するときは各項目の「修正する質問」から選びます。"
+)
+CHANGE_TITLE = "回答の変更の確認"
+CHANGE_WILL_DROP = "次の回答が削除されます:"
+CHANGE_WILL_ADD = "次の質問に新たに回答が必要になります:"
+CHANGE_ASK = "変更しますか?"
+SUBMITTED_TITLE = "送信しました"
+INTRO_HOW = (
+    "1問ずつ質問します。回答は自動で保存されるので、いつでも中断・再開できます。"
+    "最後に回答内容を確認してから送信します。"
+)
+MODAL_TITLE = "回答の入力"
+MODAL_SAVE = "保存"
+MODAL_CLOSE = "キャンセル"
+MODAL_ANSWER_LABEL = "回答"
+
+HELP_LINES = (
+    "`/survey` 回答を始める(途中の回答があれば続きから)",
+    "`/survey 再開` 続きから回答する",
+    "`/survey 状況` 回答の進み具合を見る",
+    "`/survey 中止` 回答を中止する(途中までの回答は削除)",
+    "`/survey ヘルプ` この説明",
+)
+HELP_SAVED = "回答は1問ごとに保存されます。いつでも中断し、別の端末からでも続きから回答できます。"
+
+
+def closed_period(title: str) -> str:
+    return f"「{title}」は現在、回答の受付期間外です。途中までの回答は保存されています。"
+
+
+def missing_answer(label: str) -> str:
+    return f"未回答の質問があります: {label}"
+
+
+def offer_resume(progress: Progress) -> str:
+    return f"回答途中の調査があります({progress_text(progress)})。"
+
+
+def own_status(progress: Progress, last_activity: datetime) -> str:
+    return f"{progress_text(progress)}(最終回答 {moment_text(last_activity)})"
+
+
+def invited_status(due: date | None) -> str:
+    return "回答の依頼が届いています" + (f"(回答期限 {day_text(due)})。" if due else "。")
+
+
+def open_long_text(max_length: int | None) -> str:
+    return f"入力する({max_length:,}文字以内)" if max_length else "入力する"
+
+
+def answered(label: str) -> str:
+    return f"{label}: 回答済み"
+
+
+def change_lead(label: str, answer: str) -> str:
+    return f"*{label}* の回答を「{answer}」に変更すると、"
+
+
+def submitted(receipt_number: str) -> str:
+    return f"送信しました。受付番号は {receipt_number} です。"
+
+
+def submitted_body(receipt_number: str) -> str:
+    return (
+        f"ご回答ありがとうございました。\n*受付番号: {receipt_number}*\n"
+        "お問い合わせの際は、この受付番号をお伝えください。"
+    )
+
+
+def contact(organization: str, phone: str | None, fax: str | None, email: str | None) -> str:
+    parts = [f"問い合わせ先: {organization}"]
+    if phone:
+        parts.append(f"電話 {phone}")
+    if fax:
+        parts.append(f"FAX {fax}")
+    if email:
+        parts.append(email)
+    return " / ".join(parts)
+
+
+# --- the Home tab -----------------------------------------------------------------------------------
+
+HOME_HOW = (
+    "質問はボットとのメッセージ(メッセージタブ)に1問ずつ届きます。回答は1問ごとに保存され、"
+    "いつでも中断・再開できます。`/survey ヘルプ` で使い方を表示します。"
+)
+HOME_IN_PROGRESS = "回答途中です"
+HOME_CLOSED = "現在、回答の受付期間外です。"
+
+
+def home_progress(progress: Progress, last_activity: datetime | None) -> str:
+    when = f"(最終回答 {moment_text(last_activity)})" if last_activity else ""
+    return f"*{HOME_IN_PROGRESS}*\n{progress_text(progress)}{when}"
+
+
+# --- administrators ---------------------------------------------------------------------------------
+
+ADMINS_ONLY = "この操作は管理者のみ行えます。"
+ASSIGN_ADMINS_ONLY = ADMINS_ONLY + "(回答の依頼は管理者が行います)"
+SUBMISSION_NOT_FOUND = "この回答は見つかりませんでした。"
+ASSIGN_USAGE = "使い方: `/survey assign @相手 [@相手2 …] [期限 YYYY-MM-DD]`(`/survey 依頼 …` も同じ)"
+ASSIGN_NO_MENTION = "依頼する相手をメンションで指定してください。"
+ASSIGN_UNREADABLE_MENTION = "相手を読み取れませんでした。候補から選んでメンションしてください。"
+SUMMARY_MASK_NOTE = "電話番号・メールアドレス・12桁の番号は伏せています。全文は「全回答を表示」から。"
+SUMMARY_RECEIPT = "受付番号"
+SUMMARY_SUBMITTED_AT = "送信日時"
+BUTTON_FULL_ANSWERS = "全回答を表示"
+FULL_ANSWERS_TITLE = "回答の全文"  # ≤ 24 characters
+FULL_ANSWERS_CLOSE = "閉じる"
+FULL_ANSWERS_TRUNCATED = "表示しきれない回答があります。"
+NOT_STARTED = "未着手"
+NOTHING_OUTSTANDING = "未提出の依頼・回答途中の調査はありません。"
+
+
+def summary_text(heading: str, receipt_number: str) -> str:
+    return f"{heading}(受付番号 {receipt_number})"
+
+
+def due_date_unreadable(text: str) -> str:
+    return f"期限「{text[:40]}」を日付として読めませんでした。例: 期限 2026-12-10"
+
+
+def due_date_impossible(text: str) -> str:
+    return f"期限「{text[:40]}」は存在しない日付です。"
+
+
+def due_date_past(due: date) -> str:
+    return f"期限 {day_text(due)} はすでに過ぎています。今日以降の日付を指定してください。"
+
+
+def invited(mention: str) -> str:
+    return f"{mention} さんに依頼を送りました。"
+
+
+def invited_already_answering(mention: str) -> str:
+    return f"{mention} さんはすでに回答中です。期限を設定しました。"
+
+
+def invited_again(mention: str) -> str:
+    return f"{mention} さんには依頼済みです。期限を更新しました。"
+
+
+def assigned_due(due: date | None) -> str:
+    return f"(期限 {day_text(due)})" if due else "(期限なし)"
+
+
+def status_title(title: str) -> str:
+    return f"回答状況: {title}"
+
+
+def status_counts(total: int, started: int) -> str:
+    return f"未提出 *{total}件*(回答途中 {started}件・未着手 {total - started}件)"
+
+
+def status_text(total: int) -> str:
+    return f"回答状況: 未提出 {total}件"
+
+
+def status_in_progress(progress: Progress) -> str:
+    return f"回答途中({progress_text(progress)})"
+
+
+def status_last_activity(at: datetime) -> str:
+    return f"最後の操作 {moment_text(at)}"
+
+
+def status_reminders(count: int) -> str:
+    return f"督促 {count}回"
+
+
+def status_due(due: date, overdue: bool) -> str:
+    return f"期限 {day_text(due)}" + ("・*期限超過*" if overdue else "")
+
+
+STATUS_ESCALATED = "管理者へ通知済み"
+
+
+def status_more(count: int) -> str:
+    return f"ほか {count}件は表示しきれませんでした。"
+
+
+# --- reminders, invitations, escalations ------------------------------------------------------------
+
+SNOOZE_NOTE = "「あとで」を押すと、次の営業日の朝にもう一度お知らせします。途中までの回答は保存されています。"
+INVITATION_HOW = "1問ずつ質問します。回答は自動で保存されるので、いつでも中断・再開できます。"
+ESCALATION_ONCE = "このお知らせは、同じ依頼・回答について1回だけ送ります。"
+
+
+def reminder_in_progress(title: str, progress: Progress) -> str:
+    return f"「{title}」の回答が途中になっています。{progress_text(progress)}です。"
+
+
+def reminder_not_started(title: str) -> str:
+    return f"「{title}」への回答をお願いしています。まだ回答が始まっていません。"
+
+
+def due_line(due: date) -> str:
+    return f"回答期限: *{day_text(due)}*"
+
+
+def reminder_notification(title: str) -> str:
+    return f"「{title}」の回答のお願い"
+
+
+def snoozed(until: datetime) -> str:
+    return f"承知しました。{moment_text(until)}ごろに改めてお知らせします。"
+
+
+def invitation_heading(title: str) -> str:
+    return f"回答のお願い: {title}"
+
+
+def invitation_from(inviter_mention: str, title: str) -> str:
+    return f"{inviter_mention} さんから、「{title}」への回答の依頼が届きました。"
+
+
+def invitation_notification(title: str) -> str:
+    return f"「{title}」への回答のお願い"
+
+
+def escalation_headline(overdue: bool) -> str:
+    return "回答期限を過ぎています" if overdue else "督促しても回答が進んでいません"
+
+
+def escalation_heading(overdue: bool) -> str:
+    return f"未回答のお知らせ: {escalation_headline(overdue)}"
+
+
+ESCALATION_FIELDS = ("対象者", "調査", "状況", "最後の操作", "督促の回数", "回答期限")
+IN_PROGRESS = "回答途中"
+NO_DUE_DATE = "なし"
+
+
+def times(count: int) -> str:
+    return f"{count}回"
