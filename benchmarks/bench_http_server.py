@@ -9,13 +9,11 @@ Run by bench_http: python -m benchmarks.bench_http_server {bot|bare}
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from bot.background import start_background_jobs
 from gunicorn.app.base import BaseApplication
 from slack_bolt import App
 
@@ -34,7 +32,7 @@ def build_wsgi(kind: str, settings: Settings) -> Callable[..., Any]:
     """What one gunicorn worker serves; each worker builds its own app, as in production."""
     if kind == "bot":
         bot = prepare(settings)
-        start_background_jobs(bot)
+        bot.start_timers()
         return wsgi_application(bot)
     from benchmarks.bare_bolt_app import create_bare_app
 
@@ -50,8 +48,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
     def load_config(self) -> None:
         self.cfg.set("bind", f"127.0.0.1:{self.settings.port}")
         self.cfg.set("worker_class", "gthread")
-        self.cfg.set("workers", int(os.environ.get("WEB_CONCURRENCY") or 2))
-        self.cfg.set("threads", int(os.environ.get("GUNICORN_THREADS") or 8))
+        self.cfg.set("workers", self.settings.web_concurrency)
+        self.cfg.set("threads", self.settings.gunicorn_threads)
         self.cfg.set("timeout", 30)
         self.cfg.set("accesslog", None)
         self.cfg.set("loglevel", "warning")

@@ -13,9 +13,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-PHONE = "【電話番号】"
-EMAIL = "【メールアドレス】"
-TWELVE_DIGITS = "【12桁の番号】"
+from bot import texts
+
+PHONE = texts.MASKED_PHONE
+EMAIL = texts.MASKED_EMAIL
+TWELVE_DIGITS = texts.MASKED_TWELVE_DIGITS
 
 # Dash-like characters people put between digit groups (NFKC leaves most of them alone;
 # ー is what a Japanese IME often types for a hyphen).

@@ -110,7 +110,7 @@ def run_http(settings: Settings) -> None:
 
     from bot.wsgi import wsgi_application
 
-    class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
+    class _Gunicorn(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{settings.host}:{settings.port}")
             self.cfg.set("worker_class", "gthread")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import find_dotenv, load_dotenv
@@ -104,7 +104,7 @@ class Settings:
         )
 
 
-def _read(env: Mapping[str, str]) -> dict[str, object]:
+def _read(env: Mapping[str, str]) -> dict[str, Any]:
     def get(name: str) -> str | None:
         value = env.get(name, "").strip()
         return value or None
@@ -156,7 +156,7 @@ def _read(env: Mapping[str, str]) -> dict[str, object]:
         "outbox_interval_seconds": parsed("OUTBOX_INTERVAL_SECONDS", positive(float), 10.0, "seconds"),
         "business_opens": opens,
         "business_closes": closes,
-        "closed_days": parsed("CLOSED_DAYS", parse_closed_days, frozenset(), "dates (YYYY-MM-DD, …)"),
+        "closed_days": parsed("CLOSED_DAYS", parse_closed_days, frozenset[date](), "dates (YYYY-MM-DD, …)"),
         "reminder_first_after_days": parsed("REMINDER_FIRST_AFTER_DAYS", int, 1, "a whole number"),
         "reminder_every_days": parsed("REMINDER_EVERY_DAYS", int, 2, "a whole number"),
         "reminder_max": parsed("REMINDER_MAX", int, 3, "a whole number"),

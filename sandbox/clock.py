@@ -8,8 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.reminders.calendar import BusinessCalendar
-
-_WEEKDAYS = "月火水木金土日"
+from bot.texts import moment_text
 
 
 class SandboxClock:
@@ -46,10 +45,8 @@ class SandboxClock:
         return self.advance_to(calendar.next_day_opening(self()))
 
     def label(self) -> str:
-        """2026年11月27日(金) 09:00 in the survey's time zone."""
-        local = self().astimezone(self.timezone)
-        weekday = _WEEKDAYS[local.weekday()]
-        return f"{local.year}年{local.month}月{local.day}日({weekday}) {local:%H:%M}"
+        """令和8年11月27日(金) 午前9時 in the survey's time zone: the bot's own date style."""
+        return moment_text(self().astimezone(self.timezone))
 
     def offset_label(self) -> str:
         """How far ahead of real time, in Japanese ("" when not moved)."""

@@ -54,7 +54,7 @@ def page_state(fake: FakeSlack, clock: SandboxClock, times: PostedTimes, person:
             "messages": _timeline(fake, ADMIN_CHANNEL_ID, person, times, clock, names),
         },
         "home": _view(fake.home_view(person.id)),
-        "modal": _view((fake.open_views(person.id) or [None])[-1]),
+        "modal": _view(next(reversed(fake.open_views(person.id)), None)),
     }
     return state
 

@@ -111,7 +111,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif url.path == "/api/state":
             query = parse_qs(url.query)
             user = (query.get("user") or [""])[0]
-            state = self.server.backend.state(user, (query.get("etag") or [None])[0])
+            etags = query.get("etag")
+            state = self.server.backend.state(user, etags[0] if etags else None)
             if state is None:
                 self._json(404, {"ok": False, "error": "その人はこのサンドボックスにいません。"})
             else:

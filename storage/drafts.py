@@ -73,10 +73,10 @@ def select_open(model: type[M], team_id: str, user_id: str, flow_id: str) -> Sel
     """The one open draft (in progress) or invitation (pending) of a person and flow."""
     status = DraftStatus.IN_PROGRESS if model is Draft else InvitationStatus.PENDING
     return select(model).where(
-        model.team_id == team_id,  # type: ignore[attr-defined]
-        model.user_id == user_id,  # type: ignore[attr-defined]
-        model.flow_id == flow_id,  # type: ignore[attr-defined]
-        model.status == status,  # type: ignore[attr-defined]
+        model.team_id == team_id,
+        model.user_id == user_id,
+        model.flow_id == flow_id,
+        model.status == status,
     )
 
 

@@ -21,12 +21,12 @@ def first_delivery(engine: Engine, event_id: str, now: datetime) -> bool:
             dialect_insert(session, ReceivedEvent)
             .values(event_id=event_id, received_at=now)
             .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(ReceivedEvent.event_id)
+            .returning(col(ReceivedEvent.event_id))
         )
         return session.execute(statement).first() is not None
 
 
 def forget_old_events(engine: Engine, now: datetime) -> int:
     with session_scope(engine) as session:
-        result = session.execute(delete(ReceivedEvent).where(col(ReceivedEvent.received_at) < now - KEEP_FOR))
+        result = session.exec(delete(ReceivedEvent).where(col(ReceivedEvent.received_at) < now - KEEP_FOR))
         return int(result.rowcount or 0)

@@ -118,7 +118,7 @@ class Draft(_Reminded, table=True):
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]  # SQLModel sets __table__ at class creation
 
 
 class Submission(_Table, table=True):

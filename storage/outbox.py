@@ -57,7 +57,7 @@ def enqueue(
             created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(OutboxMessage.id)
+        .returning(col(OutboxMessage.id))
     )
     return target.exec(statement).scalar_one_or_none() is not None
 
@@ -80,12 +80,12 @@ def claim_due(
     due = (
         select(OutboxMessage.id)
         .where(
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-            or_(col(OutboxMessage.claimed_until).is_(None), OutboxMessage.claimed_until <= now),
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+            col(OutboxMessage.next_attempt_at) <= now,
+            or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) <= now),
         )
         .where(col(OutboxMessage.kind).in_(list(kinds)) if kinds is not None else true())
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -138,12 +138,12 @@ def _finish_claim(engine: Engine, message_id: int, worker_id: str, **values: Any
     statement = (
         update(OutboxMessage)
         .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.claimed_by == worker_id,
-            OutboxMessage.status == OutboxStatus.PENDING,
+            col(OutboxMessage.id) == message_id,
+            col(OutboxMessage.claimed_by) == worker_id,
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
         )
         .values(**values)
-        .returning(OutboxMessage.id)
+        .returning(col(OutboxMessage.id))
         .execution_options(synchronize_session=False)
     )
     with session_scope(engine) as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from sqlmodel import Session, update
+from sqlmodel import Session, col, update
 
 from storage.db import dialect_insert
 from storage.models import ReceiptCounter
@@ -34,9 +34,10 @@ def next_receipt_seq(session: Session, year: int) -> int:
         .values(year=year, last_seq=0)
         .on_conflict_do_nothing(index_elements=["year"])
     )
-    return session.exec(
+    seq: int = session.exec(
         update(ReceiptCounter)
-        .where(ReceiptCounter.year == year)
+        .where(col(ReceiptCounter.year) == year)
         .values(last_seq=ReceiptCounter.last_seq + 1)
-        .returning(ReceiptCounter.last_seq)
+        .returning(col(ReceiptCounter.last_seq))
     ).scalar_one()
+    return seq

@@ -64,7 +64,7 @@ def button(
 def confirm_dialog(wording: tuple[str, str, str], *, danger: bool = False) -> dict[str, Any]:
     """A confirmation from (title, text, yes) of bot.texts."""
     title, text, yes = wording
-    dialog = {
+    dialog: dict[str, Any] = {
         "title": plain(title, 100),
         "text": plain(text, 300),
         "confirm": plain(yes, 30),

@@ -17,7 +17,7 @@ from email import policy
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from sandbox.fake_slack.state import UPLOAD, ApiError, Params, Reply, Workspace
@@ -220,8 +220,8 @@ def _multipart(body: bytes, content_type: str) -> Params:
         f"Content-Type: {content_type}\r\n\r\n".encode() + body
     )
     fields: Params = {}
-    for part in message.iter_parts():  # type: ignore[attr-defined]
+    for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
+        payload = cast(bytes, part.get_payload(decode=True) or b"")  # a leaf part decodes to bytes
         fields[str(name)] = payload if part.get_filename() else payload.decode("utf-8")
     return fields

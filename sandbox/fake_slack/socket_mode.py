@@ -474,12 +474,15 @@ class FakeSocketMode:
         head, _, rest = data.partition(b"\r\n\r\n")
         request = _parse_request(head)
         if request is None or not _is_upgrade(request):
-            return self._refuse(sock, 400, "Bad Request")
+            self._refuse(sock, 400, "Bad Request")
+            return None
         if request.path != LINK_PATH:
-            return self._refuse(sock, 404, "Not Found")
+            self._refuse(sock, 404, "Not Found")
+            return None
         # A ticket opens one connection: reconnecting takes a fresh apps.connections.open.
         if not self.workspace.redeem_ticket(request.query.get("ticket", "")):
-            return self._refuse(sock, 401, "Unauthorized")
+            self._refuse(sock, 401, "Unauthorized")
+            return None
         key = request.headers["sec-websocket-key"]
         sock.sendall(
             (

@@ -18,7 +18,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 Params = dict[str, Any]
 Handler = Callable[["Workspace", Params], Params]
@@ -611,7 +611,8 @@ class Workspace:
         return user
 
     def _use_trigger(self, params: Params) -> None:
-        trigger = params.get("trigger_id") or params.get("interactivity_pointer")
+        # _take_trigger has checked it is there
+        trigger = cast(str, params.get("trigger_id") or params.get("interactivity_pointer"))
         del self._triggers[trigger]
         self._exchanged.add(trigger)  # single use: Slack refuses a second exchange
 
@@ -648,7 +649,7 @@ class Workspace:
     def _chat_update(self, params: Params) -> Params:
         channel, old = self._find_message(params)
         # Fields left out keep their old value (Slack keeps blocks unless given; [] removes them).
-        merged = {k: old[k] for k in ("text", "blocks", "attachments", "metadata") if k in old}
+        merged: Params = {k: old[k] for k in ("text", "blocks", "attachments", "metadata") if k in old}
         merged.update({k: v for k, v in params.items() if k in ("text", "blocks", "attachments", "metadata")})
         message = self._message(merged, channel, old["ts"])
         if "thread_ts" in old:

@@ -31,7 +31,7 @@ from bot.slack_client import make_outbox_client, make_web_client, worst_case_cal
 from bot.slack_gateway import SlackGateway
 from sandbox.fake_slack import FakeSlack
 from storage import OutboxMessage, OutboxStatus, Submission, enqueue, session_scope
-from tests.bot.test_admin import ADDRESS, MOBILE, MY_NUMBER, fields_of, sample_answers, submit
+from tests.bot.rendering.test_admin import ADDRESS, MOBILE, MY_NUMBER, fields_of, sample_answers, submit
 from tests.storage.helpers import NOW, race
 
 ADMIN_CHANNEL = "C0ADMINS"

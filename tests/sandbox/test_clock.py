@@ -47,4 +47,4 @@ def test_next_business_morning(now: datetime, expected: datetime) -> None:
 
 def test_labels_are_japanese_in_the_surveys_time_zone() -> None:
     clock = clock_at(datetime(2026, 11, 27, 9, 5))
-    assert clock.label() == "2026年11月27日(金) 09:05"
+    assert clock.label() == "令和8年11月27日(金) 午前9時5分"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -37,15 +37,32 @@ def _draft(engine: Engine, flow_version: FlowVersionInfo, user_id: str = "U1") -
     return start_draft(engine, team_id="T1", user_id=user_id, flow_version_id=flow_version.id, now=NOW)
 
 
-def _submit(engine: Engine, draft: Draft, now: datetime = NOW, **kwargs: object) -> Submission:
+def _submit(
+    engine: Engine, draft: Draft, now: datetime = NOW, timezone: tzinfo = TOKYO, **kwargs: object
+) -> Submission:
     return submit_draft(
-        engine, draft.id, expected_version=draft.version, answers=ANSWERS, now=now, timezone=TOKYO, **kwargs
+        engine,
+        draft.id,
+        expected_version=draft.version,
+        answers=ANSWERS,
+        now=now,
+        timezone=timezone,
+        **kwargs,
     )
 
 
 def _count(engine: Engine, model: type) -> int:
     with session_scope(engine) as session:
         return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_the_receipt_year_is_the_year_in_the_surveys_time_zone(
+    engine: Engine, flow_version: FlowVersionInfo
+) -> None:
+    new_year_in_tokyo = datetime(2026, 12, 31, 15, 30, tzinfo=UTC)  # 2027-01-01 00:30 in Tokyo
+    in_tokyo = _submit(engine, _draft(engine, flow_version, "U1"), new_year_in_tokyo)
+    in_utc = _submit(engine, _draft(engine, flow_version, "U2"), new_year_in_tokyo, timezone=UTC)
+    assert (in_tokyo.receipt_number, in_utc.receipt_number) == ("2027-0001", "2026-0001")
 
 
 def test_submit_stores_the_answers_under_a_receipt_number(

@@ -10,6 +10,7 @@ String, which is what is written here.
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -24,7 +25,7 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 IN_PROGRESS = sa.text("status = 'in_progress'")
 
 
-def _timestamp(name: str, nullable: bool = False) -> sa.Column:
+def _timestamp(name: str, nullable: bool = False) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 

@@ -6,6 +6,7 @@ Create Date: 2026-11-26
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -18,7 +19,7 @@ depends_on: str | Sequence[str] | None = None
 PENDING = sa.text("status = 'pending'")
 
 
-def _timestamp(name: str, nullable: bool = True) -> sa.Column:
+def _timestamp(name: str, nullable: bool = True) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 

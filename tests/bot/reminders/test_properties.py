@@ -19,7 +19,7 @@ from bot.reminders.policy import (
     record_reminder,
     record_snooze,
 )
-from tests.reminders.test_policy import due_kind
+from tests.bot.reminders.test_policy import due_kind
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

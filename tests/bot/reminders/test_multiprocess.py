@@ -1,6 +1,6 @@
 """Several bot processes sweeping one PostgreSQL database: every due reminder reaches Slack once.
 
-Each process is a real `python -m tests.reminders.sweeper_process` building the bot with
+Each process is a real `python -m tests.bot.reminders.sweeper_process` building the bot with
 `create_app` and calling `run_due_work()`; the fake Slack runs here and counts the DMs. A process
 killed (SIGKILL) in the middle of a sweep, or of a delivery, only delays its rows until its lease
 runs out: the next process sends each reminder, once.
@@ -32,12 +32,12 @@ from bot.reminders import service
 from flows.load import load_flow
 from sandbox.fake_slack import FakeSlack
 from storage import Draft, DraftStatus, OutboxMessage, OutboxStatus
-from tests.reminders.sweeper_process import ADMIN_CHANNEL, BOT_TOKEN
+from tests.bot.reminders.sweeper_process import ADMIN_CHANNEL, BOT_TOKEN
 
 # Only PostgreSQL: several processes sharing the work is what it is for (one SQLite file, one process).
 pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=TOKYO)  # a Thursday, inside business hours
 STARTED = datetime(2026, 11, 24, 10, 0, tzinfo=TOKYO)  # idle since Tuesday
@@ -107,7 +107,7 @@ def spawn(tmp_path: Path, name: str, db_url: str, fake: FakeSlack, clock: dateti
     command = [
         sys.executable,
         "-m",
-        "tests.reminders.sweeper_process",
+        "tests.bot.reminders.sweeper_process",
         f"--database-url={db_url}",
         f"--slack-url={fake.base_url}",
         f"--clock={clock.isoformat()}",

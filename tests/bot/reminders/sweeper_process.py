@@ -1,6 +1,6 @@
-"""One bot process doing its timers' work, for tests/reminders/test_multiprocess.py.
+"""One bot process doing its timers' work, for tests/bot/reminders/test_multiprocess.py.
 
-    python -m tests.reminders.sweeper_process --database-url URL --slack-url URL --clock ISO \\
+    python -m tests.bot.reminders.sweeper_process --database-url URL --slack-url URL --clock ISO \\
         --ready FILE --go FILE [--rounds N] [--sweep-limit N]
         [--hang-in-settle N | --hang-before-post N --marker FILE]
 
