@@ -30,7 +30,7 @@ def create_bare_app(settings: Settings) -> App:
         ack()
 
     app.command("/survey")(only_ack)
-    app.action(re.compile(f"^{refs.PREFIX}_"))(only_ack)
+    app.action(re.compile(f"^{refs.ACTION_PREFIX}"))(only_ack)
     app.view(refs.LONG_TEXT_VIEW)(only_ack)
     app.options(refs.ANSWER)(only_ack)
     return app

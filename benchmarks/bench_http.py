@@ -31,9 +31,10 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.managers import BaseManager
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,12 @@ class BenchSlack(FakeSlack):
 
     def wait_open_view(self, user: str, timeout: float = WAIT_SECONDS) -> Params:
         """The modal on top of the user's stack."""
-        return self._wait(lambda: (self.open_views(user) or [None])[-1], timeout)
+
+        def top_view() -> Params | None:
+            views = self.open_views(user)
+            return views[-1] if views else None
+
+        return self._wait(top_view, timeout)
 
     def api_url(self) -> str:
         return self.base_url
@@ -200,7 +206,7 @@ def act(
     action_id: str,
     value: Any = None,
     *,
-    state: dict[str, Any] | None = None,
+    state: Mapping[str | tuple[str, str], Any] | None = None,
     trigger_id: str | None = None,
 ) -> None:
     """Click or choose in `message` as Slack would report it (tests/bot/harness.py Person.act)."""
@@ -242,7 +248,7 @@ def answer(slack: Any, sender: TimedSender, user: str, message: Params, kind: st
             raise ValueError(f"no way to answer a {kind} question")
 
 
-def respond(slack: Any, sender: TimedSender, user: str, types: dict[str, str]) -> None:
+def respond(slack: Any, sender: TimedSender, user: str, types: Mapping[str, str]) -> None:
     """/survey, every question of the longest path as soon as it appears, then 送信 on the review."""
     sender.send(sr.slash_command(user_id=user, team_id=sr.TEAM_ID, channel_id=f"D{user}"))
     seen = 0
@@ -263,13 +269,13 @@ def replay(sender: TimedSender, requests: Sequence[sr.SlackRequest]) -> None:
         sender.send(request)
 
 
-def run_together(work: Sequence[Callable[[], None]], ready: Callable[[], object] | None = None) -> None:
+def run_together(work: Sequence[Callable[[], object]], ready: Callable[[], object] | None = None) -> None:
     """Start every respondent at the same moment (each thread runs `ready` first); re-raise the first
     failure."""
     barrier = threading.Barrier(len(work))
     errors: list[BaseException] = []
 
-    def run(one: Callable[[], None]) -> None:
+    def run(one: Callable[[], object]) -> None:
         if ready is not None:
             ready()
         barrier.wait()
@@ -542,7 +548,7 @@ def bench_database(
         senders = [TimedSender(base) for _ in users]
         before = cpu_now([pid, *database_pids], slack_pid)
         run_together(
-            [lambda s=s, u=u: respond(slack, s, u, types) for s, u in zip(senders, users, strict=True)],
+            [partial(respond, slack, s, u, types) for s, u in zip(senders, users, strict=True)],
             ready=slack.pid,  # each thread's connection to the fake Slack's process, opened beforehand
         )
         bot = Figures(
@@ -553,9 +559,7 @@ def bench_database(
         warm_up(base)
         replayers = [TimedSender(base) for _ in users]
         before = cpu_now([pid], slack_pid)
-        run_together(
-            [lambda r=r, s=s: replay(r, s.requests) for r, s in zip(replayers, senders, strict=True)]
-        )
+        run_together([partial(replay, r, s.requests) for r, s in zip(replayers, senders, strict=True)])
         bare = Figures([sent for r in replayers for sent in r.sent], cpu_now([pid], slack_pid) - before)
     return bot, bare
 

@@ -39,7 +39,7 @@ def build_wsgi(kind: str, settings: Settings) -> Callable[..., Any]:
     return wsgi_application(cast(Kikitori, _BareBot(create_bare_app(settings))))
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
+class _Gunicorn(BaseApplication):
     def __init__(self, kind: str, settings: Settings) -> None:
         self.kind = kind
         self.settings = settings

@@ -91,6 +91,7 @@ def complete_draft(bot: Any, user_id: str) -> None:
     draft = storage.start_draft(
         bot.engine, team_id=sr.TEAM_ID, user_id=user_id, flow_version_id=catalog.current_version_id, now=now
     )
+    assert draft.id is not None
     storage.save_answers(
         bot.engine,
         draft.id,

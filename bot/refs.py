@@ -20,6 +20,7 @@ ENCODING = "kk2"
 _SEPARATOR = "|"
 _NO_QUESTION = "-"
 
+ACTION_PREFIX = "kk_"  # every action id and callback id below starts with it
 ANSWER = "kk_answer"  # elements that answer at once: radio, select, pickers, Enter in a text input
 TOGGLE = "kk_toggle"  # checkboxes / multi-select changes: the answer is read on 次へ
 NEXT = "kk_next"  # 次へ: read the message's state.values

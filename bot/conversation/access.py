@@ -81,6 +81,20 @@ class DraftAccess:
             return None
         return draft
 
+    def question_of(
+        self, actor: Actor, ref: DraftRef, posted: Posted | None, out: Replies
+    ) -> tuple[Draft, Flow, Question] | None:
+        """The draft, its flow and the question an element of a question's message acts on."""
+        draft = self.own_open_draft(actor, ref, posted, out)
+        if draft is None:
+            return None
+        flow = self.flow_of(draft)
+        question = flow.by_id.get(ref.question_id)
+        if question is None:
+            out.tell(posted, texts.STALE)
+            return None
+        return draft, flow, question
+
     def show_where(self, actor: Actor, draft: Draft, out: Replies, *, at: Position | None = None) -> None:
         """The person's next question, or the review when every question on the path is answered."""
         flow = self.flow_of(draft)

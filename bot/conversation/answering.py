@@ -36,16 +36,12 @@ class Answering:
     ) -> Replies:
         """An answer from the question's element (`typed`: the text as typed, kept after an error)."""
         out = Replies(actor.user_id)
-        draft = self.drafts.own_open_draft(actor, ref, posted, out)
-        if draft is None:
+        found = self.drafts.question_of(actor, ref, posted, out)
+        if found is None:
             return out
-        flow = self.drafts.flow_of(draft)
+        draft, flow, question = found
         if not self.drafts.is_open(flow):
             self.drafts.closed_notice(flow, out)
-            return out
-        question = flow.by_id.get(ref.question_id)
-        if question is None:
-            out.tell(posted, texts.STALE)
             return out
         try:
             applied = apply_answer(flow, draft.answers, question.id, raw, today=self.drafts.clock.today())
@@ -73,14 +69,10 @@ class Answering:
     def confirm_change(self, actor: Actor, ref: DraftRef, answer: Any, posted: Posted | None) -> Replies:
         """変更する: the proposed answer that changes the path, now that the person agreed."""
         out = Replies(actor.user_id)
-        draft = self.drafts.own_open_draft(actor, ref, posted, out)
-        if draft is None:
+        found = self.drafts.question_of(actor, ref, posted, out)
+        if found is None:
             return out
-        flow = self.drafts.flow_of(draft)
-        question = flow.by_id.get(ref.question_id)
-        if question is None:
-            out.tell(posted, texts.STALE)
-            return out
+        draft, flow, question = found
         try:
             applied = apply_answer(flow, draft.answers, question.id, answer, today=self.drafts.clock.today())
         except InvalidAnswer as error:
@@ -146,13 +138,10 @@ class Answering:
 
     def open_long_text(self, actor: Actor, ref: DraftRef, posted: Posted | None, trigger_id: str) -> Replies:
         out = Replies(actor.user_id)
-        draft = self.drafts.own_open_draft(actor, ref, posted, out)
-        if draft is None:
+        found = self.drafts.question_of(actor, ref, posted, out)
+        if found is None:
             return out
-        question = self.drafts.flow_of(draft).by_id.get(ref.question_id)
-        if question is None:
-            out.tell(posted, texts.STALE)
-            return out
+        draft, _, question = found
         metadata = ModalRef(
             DraftRef(draft.id or 0, draft.version, question.id),
             posted.channel if posted else None,
@@ -167,13 +156,10 @@ class Answering:
         """An error for the modal (kept open, text kept), or None when saved; and what to show."""
         posted = Posted(metadata.channel, metadata.ts) if metadata.channel and metadata.ts else None
         out = Replies(actor.user_id)
-        draft = self.drafts.own_open_draft(actor, metadata.ref, posted, out)
-        if draft is None:
-            return texts.STALE, Replies(actor.user_id)
-        flow = self.drafts.flow_of(draft)
-        question = flow.by_id.get(metadata.ref.question_id)
-        if question is None:
-            return texts.STALE, Replies(actor.user_id)
+        found = self.drafts.question_of(actor, metadata.ref, posted, Replies(actor.user_id))
+        if found is None:  # the modal says so itself, next to the text it keeps
+            return texts.STALE, out
+        draft, flow, question = found
         try:
             applied = apply_answer(flow, draft.answers, question.id, text, today=self.drafts.clock.today())
         except InvalidAnswer as error:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from socketserver import ThreadingMixIn
-from typing import Any
+from typing import Any, TypeVar
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -28,6 +28,8 @@ ADMIN_CHANNEL = "C0ADMIN001"
 RESPONDENT = "U0RESPOND1"
 OTHER = "U0RESPOND2"
 ADMIN = "U0ADMIN001"
+
+T = TypeVar("T")
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
@@ -59,6 +61,13 @@ def serve(bot: Kikitori) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def wait_until_found(fake: FakeSlack, found: Callable[[], T | None], *, timeout: float = 5.0) -> T:
+    """fake.wait_for(found), typed without the None it never returns (it waits for a truthy result)."""
+    result = fake.wait_for(found, timeout=timeout)
+    assert result is not None
+    return result
 
 
 def fake_workspace() -> FakeSlack:
@@ -116,7 +125,7 @@ class Person:
         def found() -> dict[str, Any] | None:
             return next((m for m in self.messages()[after:] if predicate(m)), None)
 
-        return self.fake.wait_for(found)
+        return wait_until_found(self.fake, found)
 
     def question(self, question_id: str, *, after: int = 0) -> dict[str, Any]:
         """The latest message asking this question."""
@@ -125,7 +134,7 @@ class Person:
             asking = [m for m in self.messages()[after:] if _asks(m, question_id)]
             return asking[-1] if asking else None
 
-        return self.fake.wait_for(asking)
+        return wait_until_found(self.fake, asking)
 
     def act(
         self,
@@ -133,7 +142,7 @@ class Person:
         action_id: str,
         value: Any = None,
         *,
-        state: dict[str, Any] | None = None,
+        state: Mapping[str | tuple[str, str], Any] | None = None,
         user_id: str | None = None,
         retry_num: int | None = None,
     ) -> sr.Response:
@@ -210,7 +219,12 @@ def answer_with(person: Person, message: dict[str, Any], question_type: str, raw
             )
         case "long_text":
             person.act(message, refs.OPEN_LONG_TEXT)
-            view = person.fake.wait_for(lambda: (person.fake.open_views(person.user_id) or [None])[-1])
+
+            def top_view() -> dict[str, Any] | None:
+                views = person.fake.open_views(person.user_id)
+                return views[-1] if views else None
+
+            view = wait_until_found(person.fake, top_view)
             request = sr.view_submission(
                 user_id=person.user_id,
                 team_id=sr.TEAM_ID,
@@ -233,7 +247,7 @@ def complete_survey(
             prompts = [m for m in person.messages() if is_prompt(m) and m["ts"] not in handled]
             return prompts[-1] if prompts else None
 
-        message = person.fake.wait_for(next_prompt)
+        message = wait_until_found(person.fake, next_prompt)
         question_id = question_id_of(message)
         if question_id is None:
             return message

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot import refs
 from bot.app import Kikitori
 from bot.conversation import Actor
 from sandbox import slack_payloads as sr
 from sandbox.fake_slack import FakeSlack
-from tests.bot.harness import Person, start_and_answer_org
+from tests.bot.harness import Person, start_and_answer_org, wait_until_found
 
 
 def _open_home(person: Person) -> dict:
@@ -36,9 +38,12 @@ def test_home_without_a_draft_offers_to_start_and_the_button_starts_in_the_dm(
     assert "個人情報" in text and "回答途中の調査はありません" in text
     _click_in_home(respondent, home, refs.START)
     respondent.question("org")  # the first question arrives in the DM
-    refreshed = respondent.fake.wait_for(
-        lambda: (h := respondent.fake.home_view(respondent.user_id)) and "回答途中です" in str(h) and h
-    )
+
+    def refreshed_home() -> dict[str, Any] | None:
+        home = respondent.fake.home_view(respondent.user_id)
+        return home if home and "回答途中です" in str(home) else None
+
+    refreshed = wait_until_found(respondent.fake, refreshed_home)
     assert "メッセージ" in str(refreshed["blocks"])  # says where the question went
     assert "回答済み 0問" in str(refreshed["blocks"])
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from benchmarks.survey_answers import LONGEST_PATH_ANSWERS
 from bot import refs
 from bot.app import Kikitori
-from tests.bot.harness import Person, complete_survey, start_and_answer_org
+from tests.bot.harness import Person, complete_survey, start_and_answer_org, wait_until_found
 
 
 def test_longest_path_to_review_and_submit(bot: Kikitori, respondent: Person) -> None:
@@ -38,8 +40,11 @@ def test_name_is_prefilled_from_the_profile_and_validation_keeps_input(
     name = start_and_answer_org(respondent)
     assert "新潟 太郎" in str(name["blocks"])  # users.info real_name
     respondent.act(name, refs.NEXT, state={refs.ANSWER: "   "})
-    errored = respondent.fake.wait_for(
-        lambda: next((m for m in respondent.messages() if "回答を入力してください" in str(m["blocks"])), None)
+    errored = wait_until_found(
+        respondent.fake,
+        lambda: next(
+            (m for m in respondent.messages() if "回答を入力してください" in str(m["blocks"])), None
+        ),
     )
     assert errored["ts"] == name["ts"]  # shown next to the input, in the same message
     draft = _draft_of(bot, respondent)
@@ -55,11 +60,11 @@ def test_number_validation_messages(bot: Kikitori, respondent: Person) -> None:
     years = respondent.question("q3_years_employed")
     for typed, message in (("abc", "数字で入力してください"), ("51", "1以上50以下")):
         respondent.act(respondent.question("q3_years_employed"), refs.NEXT, state={refs.ANSWER: typed})
-        shown = respondent.fake.wait_for(
-            lambda message=message: next(
-                (m for m in respondent.messages() if message in str(m["blocks"])), None
-            )
-        )
+
+        def showing(message: str = message) -> dict[str, Any] | None:
+            return next((m for m in respondent.messages() if message in str(m["blocks"])), None)
+
+        shown = wait_until_found(respondent.fake, showing)
         assert typed in str(shown["blocks"])  # what was typed is kept in the input
     respondent.act(respondent.question("q3_years_employed"), refs.NEXT, state={refs.ANSWER: "３年目"})
     unit = respondent.question("q4_years_in_unit")

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 import storage
 from bot.admin_channel import check_admin_channel
@@ -56,7 +56,7 @@ class Crash(BaseException):
 
 
 class CrashingClient(WebClient):
-    def chat_postMessage(self, **kwargs: Any) -> Any:  # type: ignore[override]
+    def chat_postMessage(self, **kwargs: Any) -> Any:
         raise Crash
 
 
@@ -116,7 +116,7 @@ def submit_with_summary(engine: Engine, user_id: str = "U0SATO") -> Submission:
 
 def outbox(engine: Engine) -> list[OutboxMessage]:
     with session_scope(engine) as session:
-        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
+        return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
 
 
 def posted(fake: FakeSlack) -> list[str]:

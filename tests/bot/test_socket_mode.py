@@ -48,6 +48,7 @@ from tests.bot.harness import (
     Clock,
     load_sample_departments,
     question_id_of,
+    wait_until_found,
 )
 
 # An app-level token has Slack's shape: xapp-1-<app id>-<number>-<hex>.
@@ -313,7 +314,7 @@ def _wait_for_question(fake: FakeSlack, question_id: str) -> dict[str, Any]:
         asked = reversed(fake.messages(fake.dm_channel(RESPONDENT)))
         return next((m for m in asked if question_id_of(m) == question_id), None)
 
-    return fake.wait_for(asking, timeout=5)
+    return wait_until_found(fake, asking, timeout=5)
 
 
 def _answer(fake: FakeSlack, message: dict[str, Any], value: Any) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from flows.answers import AnswerValue
 from flows.lint import lint
 from flows.load import load_flow_file, load_flow_text
 from flows.model import DateSource, Flow, QuestionSource
@@ -227,7 +228,7 @@ def test_unanswered_fields_are_left_out(survey: Flow) -> None:
 
 
 def test_other_without_its_text_yet(survey: Flow) -> None:
-    answers = {"q15_discovery": "その他", "q13_info_kinds": ["その他"]}
+    answers: dict[str, AnswerValue] = {"q15_discovery": "その他", "q13_info_kinds": ["その他"]}
     assert shown(summary_entries(survey, answers)) == {"漏えいした情報": "その他", "発覚の経緯": "その他"}
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from flows.answers import AnswerValue
 from flows.engine import asked_questions, is_asked
 from flows.model import Flow
 from tests.flows.catalogue import CONDITIONS, OTHER_PARENTS, expected_asked
@@ -80,8 +81,8 @@ def test_each_condition_both_ways(survey: Flow, question_id: str) -> None:
     base = _answers_reaching(survey, decider)
     outcomes = set()
     for value in _choice_values(survey, decider):
-        answer = [value] if survey.by_id[decider].type == "multi" else value
-        answers = {**base, decider: answer}
+        answer: AnswerValue = [value] if survey.by_id[decider].type == "multi" else value
+        answers: dict[str, AnswerValue] = {**base, decider: answer}
         expected = CONDITIONS[question_id](answers)
         assert is_asked(survey, answers, question_id) == expected, (decider, value)
         outcomes.add(expected)
@@ -107,9 +108,9 @@ def _decider(question_id: str) -> str:
     }.get(question_id, "q_uses_contractors")
 
 
-def _answers_reaching(flow: Flow, question_id: str) -> dict[str, object]:
+def _answers_reaching(flow: Flow, question_id: str) -> dict[str, AnswerValue]:
     """Answers that make `question_id` itself asked (its own deciders set to their asking value)."""
-    reach = {
+    reach: dict[str, dict[str, AnswerValue]] = {
         "q6_2_training_kinds": {"q6_training": "ある"},
         "q20_2_why_not": {"q20_followed": "実施しなかった"},
         "q21_2_burden_tasks": {"q21_burden": "負担だった"},
@@ -126,7 +127,7 @@ def _answers_reaching(flow: Flow, question_id: str) -> dict[str, object]:
 def test_nested_condition_hides_grandchildren(survey: Flow) -> None:
     """q21_3 depends on q21_2, which depends on q21: an answer kept for q21_2 must not keep
     q21_3 asked once q21 says there was no burden."""
-    answers = {
+    answers: dict[str, AnswerValue] = {
         "q21_burden": "負担ではなかった",
         "q21_2_burden_tasks": ["知事や主管課への報告", "報道対応"],
     }

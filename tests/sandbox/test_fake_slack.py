@@ -7,7 +7,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from slack_bolt import App
@@ -40,13 +41,13 @@ def client(fake: FakeSlack) -> WebClient:
     return WebClient(token=fake.token, base_url=fake.base_url, timeout=5)
 
 
-def refused(call, *args, **kwargs) -> SlackApiError:  # type: ignore[no-untyped-def]
+def refused(call: Callable[..., object], *args: Any, **kwargs: Any) -> SlackApiError:
     with pytest.raises(SlackApiError) as caught:
         call(*args, **kwargs)
     return caught.value
 
 
-def error_of(call, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
+def error_of(call: Callable[..., object], *args: Any, **kwargs: Any) -> str:
     """The `error` of a call that must be refused."""
     return str(refused(call, *args, **kwargs).response["error"])
 
@@ -221,7 +222,8 @@ def test_home_view_is_published_per_user_with_a_stable_id(fake: FakeSlack, clien
     first = client.views_publish(user_id=USER, view=HOME)["view"]
     second = client.views_publish(user_id=USER, view={**HOME, "blocks": []})["view"]
     assert first["id"] == second["id"]
-    assert fake.home_view(USER)["blocks"] == []
+    home = fake.home_view(USER)
+    assert home is not None and home["blocks"] == []
     assert fake.home_view(OTHER) is None
 
 

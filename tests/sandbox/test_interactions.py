@@ -19,7 +19,7 @@ from tests.sandbox.recording_bot import SECRET, RecordingBot
 
 TOKEN = "xoxb-sandbox-test"
 RESPONDENT = PEOPLE[0]
-QUESTION_BLOCKS = [
+QUESTION_BLOCKS: list[dict[str, Any]] = [
     {"type": "section", "text": {"type": "mrkdwn", "text": "*質問* どれですか?"}},
     {
         "type": "actions",
@@ -283,7 +283,8 @@ def test_opening_the_home_tab_sends_the_published_view(
     assert interactions.open_tab(RESPONDENT, "home").ok
     event = bot.received[-1].payload()["event"]
     assert (event["type"], event["tab"], event["user"]) == ("app_home_opened", "home", RESPONDENT.id)
-    assert event["view"]["id"] == fake.home_view(RESPONDENT.id)["id"]
+    home = fake.home_view(RESPONDENT.id)
+    assert home is not None and event["view"]["id"] == home["id"]
 
 
 def test_an_administrator_acts_in_the_admin_channel(

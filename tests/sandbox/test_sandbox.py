@@ -11,7 +11,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -139,9 +139,9 @@ def test_the_bot_is_configured_like_production_but_pointed_at_the_fake(sandbox: 
     assert storage.search_departments(sandbox.kikitori.engine, "法務")
 
 
-def test_advancing_the_clock_runs_the_due_work(sandbox: Sandbox) -> None:
-    runs: list[object] = []
-    sandbox.kikitori.run_due_work = lambda: runs.append(sandbox.clock())  # type: ignore[attr-defined]
+def test_advancing_the_clock_runs_the_due_work(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[datetime] = []
+    monkeypatch.setattr(sandbox.kikitori, "run_due_work", lambda: runs.append(sandbox.clock()))
     before = sandbox.clock()
     answer = post(sandbox, "/api/clock", {"user": RESPONDENT.id, "step": "day"})
     assert answer["ok"] and "+1日" in answer["clock"]["offset"]
@@ -165,7 +165,8 @@ def test_nothing_people_type_reaches_the_logs(sandbox: Sandbox, caplog: pytest.L
     post(sandbox, "/api/interact", {"user": RESPONDENT.id, "type": "command", "text": f"/survey {secret}"})
     wait_for(lambda: len(state(sandbox)["dm"]["messages"]) >= 3)
     assert secret not in caplog.text
-    assert sandbox.kikitori.settings.slack_signing_secret not in caplog.text
+    signing_secret = sandbox.kikitori.settings.slack_signing_secret
+    assert signing_secret is not None and signing_secret not in caplog.text
     assert sandbox.fake.token not in caplog.text
 
 

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flows.model import Flow
 
@@ -61,6 +61,17 @@ def make_flow(title: str = "個人情報漏えい事案の聞き取り", flow_id
             ],
         }
     )
+
+
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: _Stored) -> int:
+    """The primary key of a row the storage returned (None only before it is first flushed)."""
+    assert row.id is not None
+    return row.id
 
 
 def race(count: int, work: Callable[[int], T]) -> list[T | BaseException]:

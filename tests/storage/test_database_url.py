@@ -50,6 +50,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
             pragma = connection.exec_driver_sql
             assert pragma("PRAGMA journal_mode").scalar() == "wal"
             assert pragma("PRAGMA foreign_keys").scalar() == 1
-            assert pragma("PRAGMA busy_timeout").scalar() >= 1000
+            busy_timeout = pragma("PRAGMA busy_timeout").scalar()
+            assert busy_timeout is not None and busy_timeout >= 1000
     finally:
         engine.dispose()

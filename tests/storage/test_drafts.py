@@ -25,7 +25,7 @@ from storage import (
     session_scope,
     start_draft,
 )
-from tests.storage.helpers import NOW, make_flow, only, race
+from tests.storage.helpers import NOW, id_of, make_flow, only, race
 
 LATER = NOW + timedelta(minutes=5)
 TOMORROW = NOW + timedelta(days=1)
@@ -75,7 +75,7 @@ def test_one_in_progress_draft_per_person_and_flow(engine: Engine, flow_version:
     _start(engine, other_flow)
 
     # Closed drafts do not count: after cancelling, a new one can begin.
-    cancel_draft(engine, first.id, expected_version=first.version, now=LATER)
+    cancel_draft(engine, id_of(first), expected_version=first.version, now=LATER)
     assert _start(engine, flow_version).id != first.id
 
 
@@ -113,7 +113,7 @@ def test_answers_round_trip_with_japanese_text(engine: Engine, flow_version: Flo
     draft = _start(engine, flow_version)
     saved = save_answers(
         engine,
-        draft.id,
+        id_of(draft),
         expected_version=draft.version,
         answers=JAPANESE_ANSWERS,
         current_question_id="role_other",
@@ -122,7 +122,7 @@ def test_answers_round_trip_with_japanese_text(engine: Engine, flow_version: Flo
         next_reminder_at=TOMORROW,
     )
     assert saved.version == draft.version + 1
-    loaded = get_draft(engine, draft.id)
+    loaded = get_draft(engine, id_of(draft))
     assert loaded.answers == JAPANESE_ANSWERS
     assert loaded.current_question_id == "role_other"
     assert loaded.version == saved.version
@@ -134,7 +134,7 @@ def test_answers_round_trip_with_japanese_text(engine: Engine, flow_version: Flo
 def test_changing_the_returned_dict_saves_nothing(engine: Engine, flow_version: FlowVersionInfo) -> None:
     draft = _start(engine, flow_version)
     draft.answers["name"] = "書き換え"
-    assert get_draft(engine, draft.id).answers == {}
+    assert get_draft(engine, id_of(draft)).answers == {}
 
 
 def test_a_stale_version_is_a_conflict_and_overwrites_nothing(
@@ -143,7 +143,7 @@ def test_a_stale_version_is_a_conflict_and_overwrites_nothing(
     draft = _start(engine, flow_version)
     save_answers(
         engine,
-        draft.id,
+        id_of(draft),
         expected_version=1,
         answers={"name": "一回目"},
         current_question_id="role",
@@ -152,7 +152,7 @@ def test_a_stale_version_is_a_conflict_and_overwrites_nothing(
     with pytest.raises(DraftConflict) as raised:
         save_answers(
             engine,
-            draft.id,
+            id_of(draft),
             expected_version=1,
             answers={"name": "古い画面から"},
             current_question_id=None,
@@ -160,7 +160,7 @@ def test_a_stale_version_is_a_conflict_and_overwrites_nothing(
         )
     assert raised.value.draft.version == 2
     assert raised.value.draft.answers == {"name": "一回目"}
-    assert get_draft(engine, draft.id).answers == {"name": "一回目"}
+    assert get_draft(engine, id_of(draft)).answers == {"name": "一回目"}
 
 
 def test_two_writers_racing_on_one_draft(engine: Engine, flow_version: FlowVersionInfo) -> None:
@@ -170,7 +170,7 @@ def test_two_writers_racing_on_one_draft(engine: Engine, flow_version: FlowVersi
         def write(index: int, draft: Draft = draft) -> Draft:
             return save_answers(
                 engine,
-                draft.id,
+                id_of(draft),
                 expected_version=draft.version,
                 answers={"name": f"writer {index}"},
                 current_question_id="role",
@@ -181,20 +181,20 @@ def test_two_writers_racing_on_one_draft(engine: Engine, flow_version: FlowVersi
         winners = only(results, Draft)
         assert len(winners) == 1, results
         assert len(only(results, DraftConflict)) == 1, results
-        stored = get_draft(engine, draft.id)
+        stored = get_draft(engine, id_of(draft))
         assert stored.answers == winners[0].answers  # the loser did not overwrite the winner
         assert stored.version == draft.version + 1
 
 
 def test_a_cancelled_draft_is_closed(engine: Engine, flow_version: FlowVersionInfo) -> None:
     draft = _start(engine, flow_version)
-    cancelled = cancel_draft(engine, draft.id, expected_version=draft.version, now=LATER)
+    cancelled = cancel_draft(engine, id_of(draft), expected_version=draft.version, now=LATER)
     assert cancelled.status == DraftStatus.CANCELLED
     assert find_active_draft(engine, team_id="T1", user_id="U1", flow_id="leak_survey") is None
     with pytest.raises(DraftClosed) as raised:
         save_answers(
             engine,
-            draft.id,
+            id_of(draft),
             expected_version=cancelled.version,
             answers={"name": "x"},
             current_question_id=None,
@@ -202,7 +202,7 @@ def test_a_cancelled_draft_is_closed(engine: Engine, flow_version: FlowVersionIn
         )
     assert raised.value.draft.status == DraftStatus.CANCELLED
     with pytest.raises(DraftClosed):
-        cancel_draft(engine, draft.id, expected_version=cancelled.version, now=LATER)
+        cancel_draft(engine, id_of(draft), expected_version=cancelled.version, now=LATER)
 
 
 def test_unknown_draft(engine: Engine) -> None:
@@ -216,7 +216,7 @@ def test_errors_and_reprs_never_show_answers(engine: Engine, flow_version: FlowV
     private = {"name": "Niigata Hanako", "phone": "090-1234-5678"}
     draft = _start(engine, flow_version)
     saved = save_answers(
-        engine, draft.id, expected_version=1, answers=private, current_question_id=None, now=LATER
+        engine, id_of(draft), expected_version=1, answers=private, current_question_id=None, now=LATER
     )
     assert "Hanako" not in repr(saved)
     with pytest.raises(IntegrityError) as raised, session_scope(engine) as session:

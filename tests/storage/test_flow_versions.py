@@ -17,7 +17,7 @@ from storage import (
     start_draft,
 )
 from storage.flow_versions import content_hash, flow_definition
-from tests.storage.helpers import NOW, make_flow
+from tests.storage.helpers import NOW, id_of, make_flow
 
 
 def _count_versions(engine: Engine) -> int:
@@ -76,7 +76,7 @@ def test_a_draft_stays_on_the_version_it_began_on(engine: Engine, flow_version: 
     draft = start_draft(engine, team_id="T1", user_id="U1", flow_version_id=flow_version.id, now=NOW)
     revised = register_flow(engine, make_flow(title="改訂版"), now=NOW)
 
-    reloaded = get_draft(engine, draft.id)
+    reloaded = get_draft(engine, id_of(draft))
     assert reloaded.flow_version_id == flow_version.id != revised.id
     assert load_flow(engine, reloaded.flow_version_id).title == "個人情報漏えい事案の聞き取り"
     assert load_flow(engine, revised.id).title == "改訂版"

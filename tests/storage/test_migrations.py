@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -16,8 +17,11 @@ from storage import OutboxMessage, session_scope, upgrade
 from storage.db import ALEMBIC_INI
 from storage.models import metadata
 
+# alembic's diff entries: a tuple per change, or a list of tuples for the changes of one column.
+Difference = tuple[Any, ...] | list[tuple[Any, ...]]
 
-def _differences(engine: Engine, target: MetaData) -> list[object]:
+
+def _differences(engine: Engine, target: MetaData) -> list[Difference]:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, target))

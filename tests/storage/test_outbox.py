@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -16,12 +16,12 @@ from storage import (
     mark_sent,
     session_scope,
 )
-from tests.storage.helpers import NOW, race
+from tests.storage.helpers import NOW, id_of, race
 
 LEASE = 60
 
 
-def _claim(engine: Engine, worker_id: str, at: object = NOW, limit: int = 10) -> list[OutboxMessage]:
+def _claim(engine: Engine, worker_id: str, at: datetime = NOW, limit: int = 10) -> list[OutboxMessage]:
     return claim_due(engine, worker_id=worker_id, now=at, lease_seconds=LEASE, limit=limit)
 
 
@@ -74,16 +74,16 @@ def test_an_expired_lease_makes_the_message_claimable_again(engine: Engine) -> N
     assert retaken.id == crashed.id
     assert (retaken.claimed_by, retaken.attempts) == ("w2", 2)
     # The first worker lost its claim and cannot record anything any more.
-    assert not mark_sent(engine, crashed.id, worker_id="w1", now=NOW)
-    assert mark_sent(engine, retaken.id, worker_id="w2", now=NOW + timedelta(seconds=LEASE + 1))
+    assert not mark_sent(engine, id_of(crashed), worker_id="w1", now=NOW)
+    assert mark_sent(engine, id_of(retaken), worker_id="w2", now=NOW + timedelta(seconds=LEASE + 1))
 
 
 def test_mark_sent_finishes_the_message(engine: Engine) -> None:
     enqueue(engine, "k", {}, "a", NOW)
     [message] = _claim(engine, "w1")
-    assert not mark_sent(engine, message.id, worker_id="someone else", now=NOW)
-    assert mark_sent(engine, message.id, worker_id="w1", now=NOW)
-    assert not mark_sent(engine, message.id, worker_id="w1", now=NOW)  # only once
+    assert not mark_sent(engine, id_of(message), worker_id="someone else", now=NOW)
+    assert mark_sent(engine, id_of(message), worker_id="w1", now=NOW)
+    assert not mark_sent(engine, id_of(message), worker_id="w1", now=NOW)  # only once
     assert _claim(engine, "w2", at=NOW + timedelta(days=1)) == []
     with session_scope(engine) as session:
         stored = session.get(OutboxMessage, message.id)
@@ -94,6 +94,7 @@ def test_mark_sent_finishes_the_message(engine: Engine) -> None:
 def test_mark_failed_releases_the_claim_until_the_retry_time(engine: Engine) -> None:
     enqueue(engine, "k", {"secret": "回答内容"}, "a", NOW)
     [message] = _claim(engine, "w1")
+    assert message.id is not None
     retry_at = NOW + timedelta(minutes=5)
     assert mark_failed(
         engine, message.id, worker_id="w1", error="SlackApiError: ratelimited" * 100, retry_at=retry_at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,7 @@ from storage import (
     start_draft,
     submit_draft,
 )
-from tests.storage.helpers import NOW, only, race
+from tests.storage.helpers import NOW, id_of, only, race
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -38,16 +39,20 @@ def _draft(engine: Engine, flow_version: FlowVersionInfo, user_id: str = "U1") -
 
 
 def _submit(
-    engine: Engine, draft: Draft, now: datetime = NOW, timezone: tzinfo = TOKYO, **kwargs: object
+    engine: Engine,
+    draft: Draft,
+    now: datetime = NOW,
+    timezone: tzinfo = TOKYO,
+    notifications: Callable[[Submission], Iterable[Notification]] | None = None,
 ) -> Submission:
     return submit_draft(
         engine,
-        draft.id,
+        id_of(draft),
         expected_version=draft.version,
         answers=ANSWERS,
         now=now,
         timezone=timezone,
-        **kwargs,
+        notifications=notifications,
     )
 
 
@@ -91,7 +96,7 @@ def test_a_second_submit_is_refused(engine: Engine, flow_version: FlowVersionInf
     with pytest.raises(DraftClosed) as raised:
         _submit(engine, draft)
     assert raised.value.draft.status == DraftStatus.SUBMITTED
-    submitted = get_draft(engine, draft.id)
+    submitted = get_draft(engine, id_of(draft))
     with pytest.raises(DraftClosed):  # even with the current version
         _submit(engine, submitted)
     assert _count(engine, Submission) == 1
@@ -100,7 +105,7 @@ def test_a_second_submit_is_refused(engine: Engine, flow_version: FlowVersionInf
 def test_a_stale_version_cannot_submit(engine: Engine, flow_version: FlowVersionInfo) -> None:
     draft = _draft(engine, flow_version)
     save_answers(
-        engine, draft.id, expected_version=1, answers={"name": "x"}, current_question_id=None, now=NOW
+        engine, id_of(draft), expected_version=1, answers={"name": "x"}, current_question_id=None, now=NOW
     )
     with pytest.raises(DraftConflict):
         _submit(engine, draft)
@@ -109,7 +114,7 @@ def test_a_stale_version_cannot_submit(engine: Engine, flow_version: FlowVersion
 
 def test_a_cancelled_draft_cannot_be_submitted(engine: Engine, flow_version: FlowVersionInfo) -> None:
     draft = _draft(engine, flow_version)
-    cancelled = cancel_draft(engine, draft.id, expected_version=draft.version, now=NOW)
+    cancelled = cancel_draft(engine, id_of(draft), expected_version=draft.version, now=NOW)
     with pytest.raises(DraftClosed):
         _submit(engine, cancelled)
 
@@ -119,7 +124,11 @@ def test_a_racing_double_submit_gives_one_submission_and_no_gap(
 ) -> None:
     for round_ in range(3):
         draft = _draft(engine, flow_version, user_id=f"U{round_}")
-        results = race(3, lambda _, draft=draft: _submit(engine, draft))
+
+        def submit(_: int, draft: Draft = draft) -> Submission:
+            return _submit(engine, draft)
+
+        results = race(3, submit)
         submitted = only(results, Submission)
         assert len(submitted) == 1, results
         assert len(only(results, DraftClosed)) == 2, results
@@ -182,7 +191,7 @@ def test_a_failure_inside_the_submit_rolls_everything_back(
     draft = _draft(engine, flow_version)
     with pytest.raises(RuntimeError):
         _submit(engine, draft, notifications=broken)
-    assert get_draft(engine, draft.id).status == DraftStatus.IN_PROGRESS
+    assert get_draft(engine, id_of(draft)).status == DraftStatus.IN_PROGRESS
     assert _count(engine, Submission) == 0
     assert _count(engine, OutboxMessage) == 0
     # The number taken inside the failed transaction was given back.

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sqlalchemy import Engine, func
-from sqlmodel import select
+from sqlmodel import col, select
 
 import storage
 import storage.reminders
@@ -58,7 +58,7 @@ def nothing_left(engine: Engine, now: datetime) -> bool:
             session.exec(
                 select(func.count())
                 .select_from(model)
-                .where(model.status == status, model.next_reminder_at <= now)
+                .where(col(model.status) == status, col(model.next_reminder_at) <= now)
             ).one()
             for model, status in ((Draft, DraftStatus.IN_PROGRESS), (Invitation, InvitationStatus.PENDING))
         )
@@ -88,7 +88,7 @@ def hang_in_settle(after: int, marker: Path) -> None:
             hang(marker)
         return real(*args, **kwargs)
 
-    storage.reminders.enqueue = enqueue  # type: ignore[assignment]
+    storage.reminders.enqueue = enqueue
 
 
 def hang_before_post(bot: Kikitori, after: int, marker: Path) -> None:

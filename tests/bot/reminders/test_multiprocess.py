@@ -148,7 +148,7 @@ def once_each(users: Sequence[str]) -> Counter[str]:
     return Counter({f"D{user_id}": 1 for user_id in users})  # the fake's DM channel with each
 
 
-def outbox(engine: Engine) -> Counter[tuple[str, str | None]]:
+def reminder_messages(engine: Engine) -> Counter[tuple[str, str | None]]:
     """(status, "claimed" while a lease is on it) → how many reminder messages."""
     with storage.session_scope(engine) as session:
         rows = session.exec(select(OutboxMessage).where(OutboxMessage.kind == service.REMINDER)).all()
@@ -169,7 +169,7 @@ def assert_reminded_once(engine: Engine, fake: FakeSlack, users: Sequence[str]) 
     sent = {draft.user_id: draft.reminders_sent for draft in drafts}
     assert {user_id: sent[user_id] for user_id in users} == dict.fromkeys(users, 1)
     assert drafts_claimed(engine) == 0
-    assert outbox(engine) == Counter({(OutboxStatus.SENT, None): len(users)})
+    assert reminder_messages(engine) == Counter({(OutboxStatus.SENT, None): len(users)})
 
 
 @pytest.mark.parametrize("processes", [2, 4])
@@ -203,7 +203,7 @@ def test_a_process_killed_mid_sweep_delays_its_reminders_until_its_lease_ends(
     wait_for([marker], [killed])
     killed.kill()
     assert drafts_claimed(engine) == DUE_DRAFTS - 10  # the 11th settle was rolled back with the kill
-    assert outbox(engine) == Counter({(OutboxStatus.PENDING, None): 10})
+    assert reminder_messages(engine) == Counter({(OutboxStatus.PENDING, None): 10})
     assert reminders_received(fake) == Counter()
 
     # Within the lease, another process sends what was settled and leaves the claimed rows alone.
@@ -227,7 +227,7 @@ def test_a_process_killed_before_posting_leaves_the_message_to_another(
     wait_for([marker], [killed])
     killed.kill()
     assert len(reminders_received(fake)) == 5
-    assert outbox(engine) == Counter(
+    assert reminder_messages(engine) == Counter(
         {
             (OutboxStatus.SENT, None): 5,
             (OutboxStatus.PENDING, "claimed"): 15,

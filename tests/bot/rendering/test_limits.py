@@ -7,6 +7,7 @@ from typing import Any
 from benchmarks.survey_answers import LONGEST_PATH_ANSWERS
 from bot.refs import DraftRef
 from bot.rendering.conversation import long_text_modal, question_message, review_message
+from flows.answers import AnswerValue
 from flows.engine import apply_answer, asked_questions, progress, review
 from flows.load import load_flow
 from tests.flows.conftest import SURVEY_FILE
@@ -41,7 +42,7 @@ def check_limits(blocks: list[dict[str, Any]], *, max_blocks: int = 50) -> None:
 
 
 def test_every_question_renders_within_limits() -> None:
-    answers = {}
+    answers: dict[str, AnswerValue] = {}
     for question in FLOW.questions:
         for current in (None, LONGEST_PATH_ANSWERS.get(question.id)):
             message = question_message(
