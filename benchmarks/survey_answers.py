@@ -31,7 +31,7 @@ LONGEST_PATH_ANSWERS: dict[str, Any] = {
     "q14_persons": "5人分",
     "q15_discovery": "その他",
     "q15_discovery_other": "監査で判明",
-    "q16_experience": "通算で回数を記入する",
+    "q16_experience": "何度か行った(通算の回数を入力)",
     "q16_count": "通算30回程度",
     "q17_before": "その他",
     "q17_before_other": "異動の引継ぎ中",

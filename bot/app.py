@@ -24,6 +24,7 @@ from bot.flow_catalog import FlowCatalog
 from bot.invitations import Invitations
 from bot.listeners import UseCases, register_listeners
 from bot.outbox import OutboxDelivery, OutboxTimer
+from bot.receipts import Receipts
 from bot.redelivery import skip_redelivered_events
 from bot.reminders.rules import ReminderRules
 from bot.reminders.service import Reminders
@@ -134,9 +135,10 @@ def create_app(
         clock=the_clock,
         channel=settings.admin_channel_id,
     )
+    receipts = Receipts(engine=engine, flow_for_version=catalog.for_version, gateway=outbox_gateway)
     delivery = OutboxDelivery(
         engine,
-        {**admin_posts.senders(), **reminders.senders(), **invitations.senders()},
+        {**receipts.senders(), **admin_posts.senders(), **reminders.senders(), **invitations.senders()},
         the_clock,
         worker_id,
         admin_channel_configured=bool(settings.admin_channel_id),
@@ -146,7 +148,7 @@ def create_app(
         engine=engine, catalog=catalog, clock=the_clock, rules=rules, real_name=gateway.real_name
     )
     use_cases = UseCases(
-        starting=Starting(drafts),
+        starting=Starting(drafts, is_admin=settings.is_admin),
         answering=Answering(drafts),
         submitting=Submitting(drafts, nudge_outbox=outbox_timer.nudge),
         desk=AdminDesk(engine=engine, settings=settings, catalog=catalog, clock=the_clock),

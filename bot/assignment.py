@@ -36,9 +36,14 @@ def parse_assignment(text: str) -> Assignment:
         return Assignment(user_ids, None)
     found = _DATE.fullmatch(remainder.replace(" ", ""))
     if found is None:
-        raise ValueError(texts.due_date_unreadable(remainder))
+        raise ValueError(texts.due_date_unreadable(_quoted(remainder)))
     try:
         due = date(int(found[1]), int(found[2]), int(found[3]))
     except ValueError:
-        raise ValueError(texts.due_date_impossible(remainder)) from None
+        raise ValueError(texts.due_date_impossible(_quoted(remainder))) from None
     return Assignment(user_ids, due)
+
+
+def _quoted(typed: str) -> str:
+    """What was typed, quoted back in a reply that Slack reads as mrkdwn: no mention, no link."""
+    return typed.replace("&", "＆").replace("<", "＜").replace(">", "＞")

@@ -31,6 +31,10 @@ OPEN_LONG_TEXT = "kk_open_long_text"
 CONFIRM_CHANGE = "kk_confirm_change"
 KEEP_ANSWER = "kk_keep_answer"
 SUBMIT = "kk_submit"
+SKIP = "kk_skip"  # 回答しない on an optional question
+KEEP_CURRENT = "kk_keep_current"  # この回答のまま次へ on a question shown again with its answer
+BACK_TO_REVIEW = "kk_back_to_review"  # 戻る on a question opened from the review
+START_NEW = "kk_start_new"  # 新しく回答する after a submission
 CANCEL = "kk_cancel"
 ASK_TO_CANCEL = "kk_ask_to_cancel"  # from the Home tab: the DM asks to confirm
 START = "kk_start"
@@ -90,6 +94,24 @@ class ChasedRef:
 
 
 @dataclass(frozen=True)
+class StartRef:
+    """開始 as rendered: the person's newest draft then. A replayed or repeated click finds a newer
+    draft (it already started) and starts nothing."""
+
+    after: int
+
+    def encode(self) -> str:
+        return _SEPARATOR.join((ENCODING, "start", str(self.after)))
+
+    @classmethod
+    def decode(cls, text: str | None) -> StartRef | None:
+        parts = (text or "").split(_SEPARATOR)
+        if len(parts) != 3 or parts[0] != ENCODING or parts[1] != "start" or not parts[2].isdigit():
+            return None
+        return cls(int(parts[2]))
+
+
+@dataclass(frozen=True)
 class ProposedChange:
     """変更する on a path change: the draft reference and the answer that was proposed."""
 
@@ -117,11 +139,14 @@ class ModalRef:
     """A modal's private_metadata: the draft reference and the message the modal was opened from."""
 
     ref: DraftRef
+    flow_version_id: int
     channel: str | None = None
     ts: str | None = None
 
     def encode(self) -> str:
-        return json.dumps({"ref": self.ref.encode(), "channel": self.channel, "ts": self.ts})
+        return json.dumps(
+            {"ref": self.ref.encode(), "flow": self.flow_version_id, "channel": self.channel, "ts": self.ts}
+        )
 
     @classmethod
     def decode(cls, text: str | None) -> ModalRef | None:
@@ -131,8 +156,10 @@ class ModalRef:
             return None
         if not isinstance(data, dict):
             return None
-        ref = DraftRef.decode(data.get("ref"))
-        if ref is None:
+        ref, flow = DraftRef.decode(data.get("ref")), data.get("flow")
+        if ref is None or not isinstance(flow, int):
             return None
         channel, ts = data.get("channel"), data.get("ts")
-        return cls(ref, channel if isinstance(channel, str) else None, ts if isinstance(ts, str) else None)
+        return cls(
+            ref, flow, channel if isinstance(channel, str) else None, ts if isinstance(ts, str) else None
+        )

@@ -18,10 +18,13 @@ class Posted:
 
 @dataclass(frozen=True)
 class Say:
-    """A message in the person's DM with the bot."""
+    """A message in the person's DM with the bot. With `live_for` (a draft id) it becomes that
+    draft's one live message: the one it replaces is collapsed, so only one question or review can
+    be acted on at a time."""
 
     user_id: str
     message: Message
+    live_for: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,12 @@ class Replies:
     user_id: str
     items: list[Reply] = field(default_factory=list)
 
-    def say(self, message: Message) -> None:
-        self.items.append(Say(self.user_id, message))
+    def say(self, message: Message, *, live_for: int | None = None) -> None:
+        self.items.append(Say(self.user_id, message, live_for))
 
-    def update(self, where: Posted | None, message: Message) -> None:
+    def update(self, where: Posted | None, message: Message, *, live_for: int | None = None) -> None:
         """Replace the message acted on; without one (a command, the Home tab), post it instead."""
-        self.items.append(Update(where, message) if where else Say(self.user_id, message))
+        self.items.append(Update(where, message) if where else Say(self.user_id, message, live_for))
 
     def tell(self, where: Posted | None, text: str) -> None:
         self.items.append(Tell(self.user_id, where.channel if where else None, text))

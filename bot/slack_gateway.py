@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.rendering.elements import Message
-from bot.replies import OpenView, PublishHome, Replies, Reply, Say, Tell, Update
+from bot.replies import OpenView, Posted, PublishHome, Replies, Reply, Say, Tell, Update
 
 log = logging.getLogger(__name__)
 
@@ -37,21 +37,41 @@ class DmChannels:
             self._channels[user_id] = channel
 
 
+# Records a draft's new live message and returns the one it replaces (storage.swap_live_message).
+LiveMessages = Callable[[int, Posted], Posted | None]
+
+
 class SlackGateway:
-    def __init__(self, client: WebClient, dm_channels: DmChannels | None = None) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        dm_channels: DmChannels | None = None,
+        *,
+        live_messages: LiveMessages | None = None,
+        superseded: Message | None = None,
+    ) -> None:
         self.client = client
         self._dm_channels = dm_channels or DmChannels()
+        self._live_messages = live_messages
+        self._superseded = superseded  # what a replaced live message becomes
 
     # --- replies -------------------------------------------------------------------------------
 
     def send(self, replies: Replies | Iterable[Reply]) -> None:
+        updated: set[Posted] = set()  # messages this batch rewrote itself: never collapse them
         for reply in replies.items if isinstance(replies, Replies) else replies:
-            self.carry_out(reply)
+            if isinstance(reply, Update):
+                updated.add(reply.where)
+            self.carry_out(reply, updated)
 
-    def carry_out(self, reply: Reply) -> None:
+    def carry_out(self, reply: Reply, updated: set[Posted] | None = None) -> None:
         match reply:
-            case Say(user_id, message):
-                self.say(user_id, message)
+            case Say(user_id, message, live_for):
+                posted = self.say(user_id, message)
+                if live_for is not None and self._live_messages is not None:
+                    replaced = self._live_messages(live_for, posted)
+                    if replaced is not None and replaced not in (updated or set()):
+                        self._collapse(replaced)
             case Update(where, message):
                 self.client.chat_update(channel=where.channel, ts=where.ts, **message.as_kwargs())
             case Tell(user_id, where, text):
@@ -63,6 +83,10 @@ class SlackGateway:
 
     # --- messages ------------------------------------------------------------------------------
 
+    def known_dm(self, user_id: str) -> str | None:
+        """The person's DM channel if this process has opened it already (no Slack call)."""
+        return self._dm_channels.get(user_id)
+
     def dm_channel(self, user_id: str) -> str:
         channel = self._dm_channels.get(user_id)
         if channel is None:
@@ -70,8 +94,17 @@ class SlackGateway:
             self._dm_channels.remember(user_id, channel)
         return channel
 
-    def say(self, user_id: str, message: Message) -> None:
-        self.client.chat_postMessage(channel=self.dm_channel(user_id), **message.as_kwargs())
+    def say(self, user_id: str, message: Message) -> Posted:
+        response = self.client.chat_postMessage(channel=self.dm_channel(user_id), **message.as_kwargs())
+        return Posted(str(response["channel"]), str(response["ts"]))
+
+    def _collapse(self, where: Posted) -> None:
+        if self._superseded is None:
+            return
+        try:
+            self.client.chat_update(channel=where.channel, ts=where.ts, **self._superseded.as_kwargs())
+        except SlackApiError as error:  # deleted, or too old to edit: it can no longer mislead anyone
+            log.info("could not collapse a replaced message: %s", error.response.get("error"))
 
     def post(self, channel: str, message: Message) -> None:
         self.client.chat_postMessage(channel=channel, **message.as_kwargs())

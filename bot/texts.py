@@ -43,8 +43,43 @@ NOT_ON_PATH = "この質問は、現在の回答では対象外です。"
 FIRST_QUESTION = "これが最初の質問です。"
 WENT_BACK = "前の質問に戻りました。"
 ANSWER_KEPT = "回答は変更しませんでした。"
-SUBMITTED_NOTE = "回答内容を送信しました。"
+
+
+def submitted_note(receipt_number: str) -> str:
+    return f"回答内容を送信しました(受付番号 {receipt_number})。"
+
+
 SNOOZE_GONE = "このお知らせは、すでに回答済みか中止された調査のものです。"
+STALE_SHOWN = "この操作は反映されませんでした(古いメッセージです)。いま回答中の質問を下にお送りします。"
+SUPERSEDED = "このメッセージは新しいメッセージに置き換わりました。最新のメッセージから回答してください。"
+WENT_TO_REVIEW = "確認画面に戻りました。"
+DB_UNAVAILABLE = (
+    "回答を保存できませんでした(一時的に混み合っています)。少し待ってから、もう一度操作してください。"
+)
+DB_UNAVAILABLE_MODAL = (
+    "保存できませんでした(一時的に混み合っています)。少し待ってから、もう一度「保存」を押してください。"
+)
+SLOW_SAVE_MODAL = "保存に時間がかかっています。少し待ってから、もう一度「保存」を押してください。"
+ASSIGN_ACCEPTED = "依頼を受け付けました。結果はボットとのメッセージでお知らせします。"
+
+
+def already_submitted(receipt_number: str) -> str:
+    return f"この回答は受付番号 {receipt_number} で送信済みです。"
+
+
+def previous_submission(receipt_number: str, at: datetime) -> str:
+    return (
+        f"前回の回答は受付番号 *{receipt_number}* として{moment_text(at)}に送信済みです。"
+        "\n別の事案について回答する場合は「新しく回答する」を押してください。"
+    )
+
+
+def typed_hint(label: str) -> str:
+    return f"いま回答中の質問は「{label}」です。下の質問のメッセージから回答してください。"
+
+
+TYPED_AT_REVIEW = "すべての質問に回答済みです。下の確認画面で内容を確かめて「送信」を押してください。"
+TYPED_ORG_HELP = "所属は、所属名か所属コードを入力して、表示された候補から選んでください。"
 SEE_MESSAGES = "ボットとのメッセージ(このアプリの「メッセージ」タブ)をご覧ください。"
 SEE_DM = "ボットとのダイレクトメッセージでお知らせします。"
 COMMAND_USAGE = "使い方: `/survey`(開始・再開)、`/survey 状況`、`/survey 中止`、`/survey ヘルプ`"
@@ -66,6 +101,11 @@ BUTTON_SUBMIT = "送信"
 BUTTON_CHANGE = "変更する"
 BUTTON_KEEP = "変更しない"
 BUTTON_SNOOZE = "あとで"
+BUTTON_SKIP = "回答しない"
+BUTTON_KEEP_CURRENT = "この回答のまま次へ"
+BUTTON_BACK_TO_REVIEW = "確認画面に戻る"
+BUTTON_START_NEW = "新しく回答する"
+EXCLUSIVE_MARK = "(他と同時に選べません)"  # after an exclusive choice's label
 
 PLACEHOLDER_NUMBER = "数字を入力"
 PLACEHOLDER_TEXT = "入力してください"
@@ -79,6 +119,23 @@ TYPED_ANSWER_LABEL = "回答(入力後 Enter または「次へ」)"
 CONFIRM_RESTART = ("最初からやり直す", "途中までの回答は削除されます。よろしいですか?", "やり直す")
 CONFIRM_CANCEL = ("回答の中止", "途中までの回答は削除されます。よろしいですか?", "中止する")
 CONFIRM_SUBMIT = ("回答の送信", "この内容で送信します。送信後は修正できません。", "送信する")
+
+
+def confirm_submit(unanswered: int) -> tuple[str, str, str]:
+    """送信 asks once more when questions are left unanswered."""
+    if not unanswered:
+        return CONFIRM_SUBMIT
+    return (
+        "回答の送信",
+        f"未回答の質問が{unanswered}問あります。このまま送信しますか?送信後は修正できません。",
+        "このまま送信する",
+    )
+
+
+def review_unanswered(count: int) -> str:
+    return f":memo: 未回答の質問が *{count}問* あります(「回答しない」を含む)。各項目の「修正する質問」から回答できます。"
+
+
 CONFIRM_NO = "戻る"
 
 REVIEW_TITLE = "回答内容の確認"
@@ -107,6 +164,15 @@ HELP_LINES = (
     "`/survey ヘルプ` この説明",
 )
 HELP_SAVED = "回答は1問ごとに保存されます。いつでも中断し、別の端末からでも続きから回答できます。"
+HELP_TYPING = (
+    "数字や日付、短い文章の質問は、メッセージ欄に入力して送っても回答できます。選択肢は番号でも選べます。"
+)
+HELP_ADMIN_LINES = (
+    "*管理者向け*",
+    "`/survey assign @相手 [@相手2 …] [期限 YYYY-MM-DD]` 回答を依頼する(`/survey 依頼 …` も同じ)",
+    "`/survey 状況` 未提出の人の一覧と件数",
+    "管理者チャンネルの「全回答を表示」で、1件ずつ全文を見られます。",
+)
 
 
 def closed_period(title: str) -> str:
@@ -171,6 +237,10 @@ HOME_HOW = (
 )
 HOME_IN_PROGRESS = "回答途中です"
 HOME_CLOSED = "現在、回答の受付期間外です。"
+
+
+def home_previous(receipt_number: str, at: datetime) -> str:
+    return f"前回の送信: 受付番号 {receipt_number}({moment_text(at)})"
 
 
 def home_progress(progress: Progress, last_activity: datetime | None) -> str:

@@ -2,7 +2,8 @@
 
 Stored values are JSON: single → str, multi → list[str] (in choice order), integer → int,
 text/long_text → str, date → "YYYY-MM-DD", time → "HH:MM", org → {"code": str, "name": str}.
-An optional question left empty is stored as "" (answered, with no content).
+An optional question answered 「回答しない」 (left empty) is stored as "" ([] for multi): answered,
+with no content; conditions treat it as unanswered.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from datetime import date, time
 from typing import Any
 
+from flows.display import format_date_ja
 from flows.model import Flow, Question
 
 AnswerValue = str | int | list[str] | dict[str, str]
@@ -35,7 +37,8 @@ _COUNT = re.compile(
 )
 _DATE = re.compile(r"^(?P<y>\d{4})[-/年.](?P<m>\d{1,2})[-/月.](?P<d>\d{1,2})日?$")
 _TIME = re.compile(r"^(?P<h>\d{1,2})(?::|時)(?P<m>\d{1,2})?分?(?:頃)?$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def nfkc(raw: str) -> str:
@@ -115,14 +118,20 @@ def _parse_multi(question: Question, raw: Any) -> list[str]:
     unknown = [v for v in values if v not in question.choice_by_value]
     if unknown:
         raise InvalidAnswer(question.id, "選択肢の中から選んでください。")
+    conflict = exclusive_conflict(question, values)
+    if conflict:
+        raise InvalidAnswer(question.id, conflict)
+    chosen = set(values)
+    return [c.value for c in question.choices if c.value in chosen]
+
+
+def exclusive_conflict(question: Question, values: list[str]) -> str | None:
+    """Why these ticks cannot go together (an exclusive choice with another), or None."""
     chosen = set(values)
     exclusive = [c for c in question.choices if c.exclusive and c.value in chosen]
     if exclusive and len(chosen) > 1:
-        raise InvalidAnswer(
-            question.id,
-            f"「{exclusive[0].display}」は他の選択肢と同時に選べません。どちらか一方にしてください。",
-        )
-    return [c.value for c in question.choices if c.value in chosen]
+        return f"「{exclusive[0].display}」は他の選択肢と同時に選べません。どちらか一方にしてください。"
+    return None
 
 
 def _parse_integer(question: Question, raw: Any) -> int:
@@ -146,6 +155,10 @@ def _parse_integer(question: Question, raw: Any) -> int:
 def _parse_text(question: Question, raw: Any) -> str:
     if not isinstance(raw, str):
         raise InvalidAnswer(question.id, "文字で入力してください。")
+    if _SURROGATE.search(raw):  # a broken character no database stores: never guess what was meant
+        raise InvalidAnswer(
+            question.id, "使えない文字が含まれています。絵文字や記号を除いて入力し直してください。"
+        )
     text = clean_text(raw)
     if question.type == "text":
         text = " ".join(text.split("\n"))
@@ -165,6 +178,11 @@ def _parse_date(question: Question, raw: Any, today: date | None) -> str:
         raise InvalidAnswer(question.id, "日付を選んでください(例:2025-08-01)。") from None
     if question.not_future and today is not None and day > today:
         raise InvalidAnswer(question.id, "未来の日付は選べません。発生した日を選んでください。")
+    if question.earliest is not None and day < question.earliest:
+        raise InvalidAnswer(
+            question.id,
+            f"{format_date_ja(question.earliest)}以降の日付を選んでください(年をご確認ください)。",
+        )
     return day.isoformat()
 
 
@@ -188,3 +206,33 @@ def _parse_org(question: Question, raw: Any) -> dict[str, str]:
     ):
         raise InvalidAnswer(question.id, "所属を一覧から選んでください。")
     return {"code": raw["code"].strip(), "name": raw["name"].strip()}
+
+
+_SEPARATORS = re.compile(r"[\s,、・/]+")
+
+
+def choice_from_text(question: Question, text: str) -> str | list[str]:
+    """A choice typed in the message box: its number (1 is the first) or its label, as typed.
+
+    Several for a multi question, separated by spaces or commas (「1 3」「氏名、住所」).
+    """
+    typed = nfkc(text)
+    labels = {nfkc(c.display): c.value for c in question.choices} | {
+        nfkc(c.value): c.value for c in question.choices
+    }
+
+    def one(token: str) -> str:
+        if token.isdigit() and 1 <= int(token) <= len(question.choices):
+            return question.choices[int(token) - 1].value
+        if token in labels:
+            return labels[token]
+        raise InvalidAnswer(
+            question.id,
+            f"選択肢の番号(上から1〜{len(question.choices)})か、選択肢の文字をそのまま入力してください。",
+        )
+
+    if question.type != "multi":
+        return one(typed)
+    if typed in labels:  # a label that itself holds a separator
+        return [labels[typed]]
+    return [one(token) for token in _SEPARATORS.split(typed) if token]

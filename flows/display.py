@@ -15,6 +15,8 @@ _ERAS: tuple[tuple[date, str], ...] = (
     (date(1868, 10, 23), "明治"),
 )
 _WEEKDAYS = "月火水木金土日"
+NOT_ANSWERED = "未回答"
+DECLINED = "回答しない"  # an optional question the person chose not to answer
 
 
 def era_year(day: date) -> str:
@@ -48,7 +50,9 @@ def format_datetime_ja(day: date, moment: time | None = None) -> str:
 def display_answer(question: Question, value: object) -> str:
     """The answer as a person reads it in the review, the summary and exports."""
     if value is None:
-        return "未回答"
+        return NOT_ANSWERED
+    if value == "" or value == []:
+        return DECLINED
     match question.type:
         case "single":
             choice = question.choice_by_value.get(str(value))
@@ -70,4 +74,4 @@ def display_answer(question: Question, value: object) -> str:
                 return f"{value.get('code', '')} {value.get('name', '')}".strip()
             return str(value)
         case _:
-            return str(value) if value != "" else "(回答なし)"
+            return str(value)

@@ -19,8 +19,14 @@ from flows.model import All, AnyOf, Condition, Equals, Flow, In, Includes, Item,
 Answers = Mapping[str, AnswerValue]
 
 
+def is_given(value: AnswerValue | None) -> bool:
+    """An answer with content: not missing, and not 「回答しない」 (stored as "" or [])."""
+    return value is not None and value != "" and value != []
+
+
 def condition_holds(condition: Condition | None, answers: Answers) -> bool:
-    """Evaluate a structured condition. A comparison with an unanswered question is false."""
+    """Evaluate a structured condition. A comparison with an unanswered question (never answered,
+    or answered 「回答しない」) is false."""
     if condition is None:
         return True
     if isinstance(condition, All):
@@ -30,7 +36,7 @@ def condition_holds(condition: Condition | None, answers: Answers) -> bool:
     if isinstance(condition, Not):
         return not condition_holds(condition.not_, answers)
     value = answers.get(condition.question)
-    if value is None:
+    if value is None or not is_given(value):
         return False
     if isinstance(condition, Equals):
         return value == condition.equals
@@ -147,9 +153,15 @@ class Progress:
 
 
 def progress(flow: Flow, answers: Answers) -> Progress:
-    path = asked_questions(flow, answers)
+    """Questions as the person sees them: an その他 follow-up is part of its question, not one more."""
+    path = [q for q in asked_questions(flow, answers) if q.follow_up_of is None]
     answered = sum(1 for q in path if q.id in answers)
     return Progress(answered=answered, remaining=len(path) - answered)
+
+
+def unanswered(flow: Flow, answers: Answers) -> list[Question]:
+    """Questions on the path without content: not answered yet, or answered 「回答しない」."""
+    return [q for q in asked_questions(flow, answers) if not is_given(answers.get(q.id))]
 
 
 @dataclass(frozen=True)
@@ -167,7 +179,7 @@ def position(flow: Flow, answers: Answers, at: str | None = None) -> Position:
     """The question `at` if it is on the path, else the first unanswered one (None: the review)."""
     applying: dict[str, AnswerValue] = {}
     path: list[Question] = []
-    answered = 0
+    answered = remaining = 0
     first_open: int | None = None
     at_index: int | None = None
     for question in flow.questions:  # the walk of asked_questions, noting what the screen needs
@@ -176,15 +188,18 @@ def position(flow: Flow, answers: Answers, at: str | None = None) -> Position:
         if question.id == at and at_index is None:
             at_index = len(path)
         path.append(question)
+        counted = question.follow_up_of is None  # as progress() counts: a follow-up is not one more
         if question.id in answers:
             applying[question.id] = answers[question.id]
-            answered += 1
-        elif first_open is None:
-            first_open = len(path) - 1
+            answered += counted
+        else:
+            if first_open is None:
+                first_open = len(path) - 1
+            remaining += counted
     index = at_index if at_index is not None else first_open
     return Position(
         question=path[index] if index is not None else None,
-        progress=Progress(answered=answered, remaining=len(path) - answered),
+        progress=Progress(answered=answered, remaining=remaining),
         can_go_back=index > 0 if index is not None else bool(path),
         path=tuple(path),
     )

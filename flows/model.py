@@ -6,7 +6,7 @@ all/any/not, so they can be checked statically and are never evaluated as string
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -184,6 +184,7 @@ class Question(_Strict):
     max_length: StrictInt | None = Field(default=None, gt=0)
     # date
     not_future: StrictBool = False
+    earliest: date | None = None  # an earlier date is refused as implausible (a mistyped year)
     # text: where a default answer may come from
     prefill: Literal["real_name"] | None = None
     # set on the follow-up questions generated for "other" choices
@@ -209,8 +210,8 @@ class Question(_Strict):
             problems.append(f"{self.type} 型の質問には max_length が必要です")
         if self.type not in ("text", "long_text") and self.max_length is not None:
             problems.append("max_length は text / long_text 型の質問にだけ書けます")
-        if self.not_future and self.type != "date":
-            problems.append("not_future は date 型の質問にだけ書けます")
+        if (self.not_future or self.earliest) and self.type != "date":
+            problems.append("not_future / earliest は date 型の質問にだけ書けます")
         if self.prefill and self.type != "text":
             problems.append("prefill は text 型の質問にだけ書けます")
         if self.type != "multi" and any(choice.exclusive for choice in self.choices):
@@ -404,6 +405,7 @@ def _other_follow_ups(question: Question) -> list[Question]:
                 text=f"「{choice.display}」を選んだ方は、具体的に入力してください。",
                 title=f"{question.label}({choice.display}の内容)",
                 max_length=OTHER_MAX_LENGTH,
+                optional=question.optional,  # answered or skipped with the question it belongs to
                 when=when,
                 follow_up_of=question.id,
             )

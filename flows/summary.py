@@ -58,7 +58,7 @@ def _question_parts(flow: Flow, answers: Answers, question_id: str) -> list[Text
     """The answer as the review reads it, with その他 texts in brackets; None when unanswered."""
     question = flow.by_id.get(question_id)
     value = answers.get(question_id)
-    if question is None or value is None:  # a flow without the question still renders the rest
+    if question is None or value is None or value == "" or value == []:  # unanswered or 回答しない
         return None
     if question.type in CHOICE_TYPES:
         return _choice_parts(question, value, answers)

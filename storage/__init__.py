@@ -7,7 +7,15 @@ dataclasses), so callers cannot lazily load or accidentally persist anything.
 
 from storage.db import database_url, make_engine, session_scope, upgrade
 from storage.departments import import_departments_csv, search_departments
-from storage.drafts import cancel_draft, find_active_draft, get_draft, save_answers, start_draft
+from storage.drafts import (
+    cancel_draft,
+    find_active_draft,
+    get_draft,
+    latest_draft_id,
+    save_answers,
+    start_draft,
+    swap_live_message,
+)
 from storage.errors import (
     DepartmentImportError,
     DraftAlreadyActive,
@@ -46,9 +54,12 @@ from storage.reminders import (
     settle_reminder,
     snooze,
 )
-from storage.submissions import get_submission, submit_draft
+from storage.submissions import get_submission, latest_submission, submit_draft
 
 __all__ = [
+    "latest_draft_id",
+    "latest_submission",
+    "swap_live_message",
     "ReminderFields",
     "reminder_columns",
     "reminder_fields_of",

@@ -63,11 +63,16 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+READ_ONLY = "kikitori_read_only"
+
+
 def _begin_immediate(connection: Connection) -> None:
-    # Take the write lock up front. A deferred transaction that reads and then writes fails at
-    # once with "database is locked" (busy_timeout does not apply) when another writer committed
-    # in between; with BEGIN IMMEDIATE writers queue up behind busy_timeout instead.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writers take the write lock up front. A deferred transaction that reads and then writes
+    # fails at once with "database is locked" (busy_timeout does not apply) when another writer
+    # committed in between; with BEGIN IMMEDIATE writers queue up behind busy_timeout instead.
+    # Reads never take it: in WAL mode they see the last commit while a writer works.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -82,13 +87,15 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
+def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Session]:
     """One unit of work: commit when the block ends, roll back if it raises.
 
     Objects stay loaded after the commit (expire_on_commit=False) and are detached when the
     session closes, so callers get plain values that never touch the database again.
+    `read_only` units never wait for SQLite's write lock.
     """
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    with Session(bind, expire_on_commit=False) as session, session.begin():
         yield session
 
 

@@ -84,7 +84,7 @@ def search_departments(engine: Engine, keyword: str, *, limit: int = 100) -> lis
                 col(Department.name).icontains(keyword, autoescape=True),
             )
         )
-    with session_scope(engine) as session:
+    with session_scope(engine, read_only=True) as session:
         return list(session.exec(statement))
 
 

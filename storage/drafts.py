@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select, update
 from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.db import session_scope
@@ -81,12 +82,12 @@ def select_open(model: type[M], team_id: str, user_id: str, flow_id: str) -> Sel
 
 
 def find_active_draft(engine: Engine, *, team_id: str, user_id: str, flow_id: str) -> Draft | None:
-    with session_scope(engine) as session:
+    with session_scope(engine, read_only=True) as session:
         return session.exec(select_open(Draft, team_id, user_id, flow_id)).one_or_none()
 
 
 def get_draft(engine: Engine, draft_id: int) -> Draft:
-    with session_scope(engine) as session:
+    with session_scope(engine, read_only=True) as session:
         draft = session.get(Draft, draft_id)
         if draft is None:
             raise DraftNotFound(f"draft {draft_id} does not exist")
@@ -139,7 +140,11 @@ def save_answers(
 
 
 def cancel_draft(engine: Engine, draft_id: int, *, expected_version: int, now: datetime) -> Draft:
+    """中止 and やり直す: the answers are erased; the row stays, with its status and times, for counts."""
+
     def change(_session: Session, draft: Draft) -> Draft:
+        draft.answers = {}
+        draft.current_question_id = None
         draft.status = DraftStatus.CANCELLED
         draft.updated_at = now
         draft.next_reminder_at = None
@@ -182,3 +187,32 @@ def _closed_or_conflict(draft: Draft, expected_version: int) -> DraftClosed | Dr
     if draft.status != DraftStatus.IN_PROGRESS:
         return DraftClosed(draft)
     return DraftConflict(draft, expected_version)
+
+
+def latest_draft_id(engine: Engine, *, team_id: str, user_id: str, flow_id: str) -> int:
+    """The id of the person's newest draft of this flow, whatever its status; 0 if none."""
+    with session_scope(engine, read_only=True) as session:
+        newest = session.exec(
+            select(func.max(col(Draft.id))).where(
+                Draft.team_id == team_id, Draft.user_id == user_id, Draft.flow_id == flow_id
+            )
+        ).one()
+        return int(newest or 0)
+
+
+def swap_live_message(engine: Engine, draft_id: int, channel: str, ts: str) -> tuple[str, str] | None:
+    """Make (channel, ts) the draft's live message; the one it replaces, if any and different."""
+    with session_scope(engine) as session:
+        draft = session.get(Draft, draft_id)
+        if draft is None:
+            return None
+        previous = (draft.live_channel, draft.live_ts)
+        session.exec(
+            update(Draft)
+            .where(col(Draft.id) == draft_id)
+            .values(live_channel=channel, live_ts=ts)
+            .execution_options(synchronize_session=False)
+        )
+        if previous[0] is None or previous[1] is None or previous == (channel, ts):
+            return None
+        return previous[0], previous[1]

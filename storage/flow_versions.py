@@ -57,7 +57,7 @@ def register_flow(engine: Engine, flow: Flow, *, now: datetime | None = None) ->
 
 
 def load_flow(engine: Engine, flow_version_id: int) -> Flow:
-    with session_scope(engine) as session:
+    with session_scope(engine, read_only=True) as session:
         row = session.get(FlowVersion, flow_version_id)
         if row is None:
             raise FlowVersionNotFound(f"flow version {flow_version_id} does not exist")

@@ -114,6 +114,10 @@ class Draft(_Reminded, table=True):
     last_activity_at: datetime
     due_date: date | None = None  # from an invitation
     invited_by: str | None = Field(default=None, max_length=64)
+    # The one message the person can act on now (a question or the review), so that a newer one
+    # can collapse it. Written without touching `version`: showing a question changes no answer.
+    live_channel: str | None = Field(default=None, max_length=64)
+    live_ts: str | None = Field(default=None, max_length=32)
     version: int = Field(default=1)
 
     @declared_attr.directive

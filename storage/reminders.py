@@ -238,7 +238,7 @@ def _set_due(
 
 
 def get_invitation(engine: Engine, invitation_id: int) -> Invitation | None:
-    with session_scope(engine) as session:
+    with session_scope(engine, read_only=True) as session:
         return session.get(Invitation, invitation_id)
 
 
@@ -247,7 +247,7 @@ def outstanding(
 ) -> list[Chased]:
     """Drafts in progress and invitations not started (one person's, or everyone's), oldest first."""
     found: list[Chased] = []
-    with session_scope(engine) as session:
+    with session_scope(engine, read_only=True) as session:
         for kind in ("draft", "invitation"):
             model = _MODELS[kind]
             query = select(model).where(
@@ -264,7 +264,7 @@ def find_chased(engine: Engine, kind: Kind, row_id: int, *, active_only: bool = 
     model = _MODELS.get(kind)
     if model is None:
         return None
-    with session_scope(engine) as session:
+    with session_scope(engine, read_only=True) as session:
         row = session.get(model, row_id)
         if row is None or (active_only and row.status != _ACTIVE[kind]):
             return None

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.db import session_scope
 from storage.drafts import get_draft, update_in_progress
@@ -77,5 +77,17 @@ def submit_draft(
 
 def get_submission(engine: Engine, *, draft_id: int) -> Submission | None:
     """The submission of a draft, e.g. to show the receipt number again after a second click."""
-    with session_scope(engine) as session:
+    with session_scope(engine, read_only=True) as session:
         return session.exec(select(Submission).where(Submission.draft_id == draft_id)).one_or_none()
+
+
+def latest_submission(engine: Engine, *, team_id: str, user_id: str, flow_id: str) -> Submission | None:
+    """The person's newest submission of this flow (any version), to mention before a new one."""
+    with session_scope(engine, read_only=True) as session:
+        return session.exec(
+            select(Submission)
+            .join(Draft, col(Draft.id) == col(Submission.draft_id))
+            .where(Submission.team_id == team_id, Submission.user_id == user_id, Draft.flow_id == flow_id)
+            .order_by(col(Submission.submitted_at).desc(), col(Submission.id).desc())
+            .limit(1)
+        ).first()

@@ -18,7 +18,8 @@ from bot.reminders.rules import ReminderRules
 from bot.rendering.conversation import question_message, review_message
 from bot.rendering.elements import escape, notice
 from bot.replies import Posted, Replies
-from flows.engine import Position, position, review
+from flows.answers import AnswerValue
+from flows.engine import Position, position, review, unanswered
 from flows.model import Flow, Question
 from storage import Draft
 
@@ -74,10 +75,14 @@ class DraftAccess:
             out.tell(posted, texts.NOT_YOURS)
             return None
         if draft.status != storage.DraftStatus.IN_PROGRESS:
-            out.tell(posted, texts.CLOSED_DRAFT)
+            made = storage.get_submission(self.engine, draft_id=ref.draft_id)
+            out.tell(posted, texts.already_submitted(made.receipt_number) if made else texts.CLOSED_DRAFT)
             return None
         if check_version and draft.version != ref.version:
-            out.tell(posted, texts.STALE)
+            # An old message, a double click, a replay, or a question whose successor never arrived
+            # (Slack failed after the save): say so where the person is, and show where they are.
+            out.tell(posted, texts.STALE_SHOWN)
+            self.show_where(actor, draft, out)
             return None
         return draft
 
@@ -101,7 +106,10 @@ class DraftAccess:
         where = at or position(flow, draft.answers)
         if where.question is None:
             ref = DraftRef(draft.id or 0, draft.version)
-            out.say(review_message(flow, review(flow, draft.answers), ref))
+            message = review_message(
+                flow, review(flow, draft.answers), ref, unanswered=len(unanswered(flow, draft.answers))
+            )
+            out.say(message, live_for=draft.id)
         else:
             self.show_question(actor, draft, flow, where.question, None, out, at=where)
 
@@ -117,11 +125,15 @@ class DraftAccess:
         at: Position | None = None,
         error: str | None = None,
         typed: str | None = None,
+        chosen: AnswerValue | None = None,
+        from_review: bool = False,
     ) -> None:
+        """Ask `question`: in place of `posted` (an error next to the input), else as the new live
+        message. `chosen` is shown instead of the stored answer (the ticks that led to an error)."""
         where = (
             at if at is not None and at.question == question else position(flow, draft.answers, question.id)
         )
-        current = draft.answers.get(question.id)
+        current = chosen if chosen is not None else draft.answers.get(question.id)
         if current is None and question.prefill == "real_name":
             current = self._real_name(actor.user_id)
         message = question_message(
@@ -133,8 +145,9 @@ class DraftAccess:
             typed=typed,
             error=error,
             can_go_back=where.can_go_back,
+            from_review=from_review,
         )
-        out.update(posted, message)
+        out.update(posted, message, live_for=draft.id)
 
     def closed_notice(self, flow: Flow, out: Replies) -> None:
         out.say(notice(escape(texts.closed_period(flow.title))))

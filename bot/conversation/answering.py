@@ -21,7 +21,7 @@ from bot.rendering.conversation import (
 )
 from bot.rendering.elements import notice
 from bot.replies import Posted, Replies
-from flows.answers import InvalidAnswer
+from flows.answers import InvalidAnswer, choice_from_text, exclusive_conflict, parse_answer
 from flows.engine import Applied, apply_answer, asked_questions, position, previous_question
 from flows.model import Flow, Question
 from storage import Draft
@@ -32,9 +32,17 @@ class Answering:
         self.drafts = drafts
 
     def answer(
-        self, actor: Actor, ref: DraftRef, raw: Any, posted: Posted | None, *, typed: str | None = None
+        self,
+        actor: Actor,
+        ref: DraftRef,
+        raw: Any,
+        posted: Posted | None,
+        *,
+        typed: str | None = None,
+        from_message_box: bool = False,
     ) -> Replies:
-        """An answer from the question's element (`typed`: the text as typed, kept after an error)."""
+        """An answer from the question's element (`typed`: the text as typed, kept after an error).
+        From the message box, an error is also said at the bottom of the DM, where the person typed."""
         out = Replies(actor.user_id)
         found = self.drafts.question_of(actor, ref, posted, out)
         if found is None:
@@ -46,9 +54,19 @@ class Answering:
         try:
             applied = apply_answer(flow, draft.answers, question.id, raw, today=self.drafts.clock.today())
         except InvalidAnswer as error:
+            if from_message_box:
+                out.tell(None, error.message)
             # Show the message next to the input; the draft is unchanged and what was typed stays.
             self.drafts.show_question(
-                actor, draft, flow, question, posted, out, error=error.message, typed=typed
+                actor,
+                draft,
+                flow,
+                question,
+                posted,
+                out,
+                error=error.message,
+                typed=typed,
+                chosen=raw if question.type == "multi" and isinstance(raw, list) else None,
             )
             return out
         if question.id in draft.answers and applied.changes_path:
@@ -107,8 +125,17 @@ class Answering:
         self.drafts.show_question(actor, draft, flow, previous, None, out)
         return out
 
-    def edit(self, actor: Actor, ref: DraftRef, question_id: str, posted: Posted | None) -> Replies:
-        """修正: ask an answered question again, with its current answer filled in."""
+    def edit(
+        self,
+        actor: Actor,
+        ref: DraftRef,
+        question_id: str,
+        posted: Posted | None,
+        *,
+        from_review: bool = False,
+    ) -> Replies:
+        """修正: ask an answered question again, with its current answer filled in (from the review,
+        its 戻る leads back to the review)."""
         out = Replies(actor.user_id)
         draft = self.drafts.own_open_draft(actor, ref, posted, out, check_version=False)
         if draft is None:
@@ -118,8 +145,92 @@ class Answering:
         if question is None or question_id not in {q.id for q in asked_questions(flow, draft.answers)}:
             out.tell(posted, texts.NOT_ON_PATH)
             return out
-        self.drafts.show_question(actor, draft, flow, question, None, out)
+        self.drafts.show_question(actor, draft, flow, question, None, out, from_review=from_review)
         return out
+
+    def skip(self, actor: Actor, ref: DraftRef, posted: Posted | None) -> Replies:
+        """回答しない: an optional question answered with nothing."""
+        return self.answer(actor, ref, None, posted)
+
+    def keep_current(self, actor: Actor, ref: DraftRef, posted: Posted | None) -> Replies:
+        """この回答のまま次へ: the answer shown again stays as it is; on to where the person is."""
+        out = Replies(actor.user_id)
+        found = self.drafts.question_of(actor, ref, posted, out)
+        if found is None:
+            return out
+        draft, _, question = found
+        if posted:
+            out.update(posted, answered_message(question, draft.answers.get(question.id), ref))
+        self.drafts.show_where(actor, draft, out)
+        return out
+
+    def back_to_review(self, actor: Actor, ref: DraftRef, posted: Posted | None) -> Replies:
+        """確認画面に戻る, on a question opened from the review: nothing changes."""
+        out = Replies(actor.user_id)
+        draft = self.drafts.own_open_draft(actor, ref, posted, out, check_version=False)
+        if draft is None:
+            return out
+        question = self.drafts.flow_of(draft).by_id.get(ref.question_id)
+        if posted and question is not None:
+            out.update(posted, left_message(question, ref, texts.WENT_TO_REVIEW))
+        self.drafts.show_where(actor, draft, out)
+        return out
+
+    def toggle(
+        self, actor: Actor, ref: DraftRef, chosen: list[str], posted: Posted | None, *, warned: bool
+    ) -> Replies:
+        """A tick changed: an exclusive choice ticked with others is flagged at once, every tick kept,
+        so it is resolved before 次へ; the flag goes when it is resolved. Otherwise nothing to do."""
+        out = Replies(actor.user_id)
+        draft = self.drafts.own_open_draft(actor, ref, posted, out)
+        if draft is None:
+            return out
+        flow = self.drafts.flow_of(draft)
+        question = flow.by_id.get(ref.question_id)
+        if question is None or question.type != "multi":
+            return out
+        conflict = exclusive_conflict(question, chosen)
+        if conflict or warned:
+            self.drafts.show_question(
+                actor, draft, flow, question, posted, out, error=conflict, chosen=chosen
+            )
+        return out
+
+    def typed(self, actor: Actor, text: str) -> Replies | None:
+        """Text typed in the DM's message box answers the current question, as its input would;
+        a choice by its number or label. None when the person has no survey in progress."""
+        draft = self.drafts.active_draft(actor)
+        if draft is None:
+            return None
+        out = Replies(actor.user_id)
+        flow = self.drafts.flow_of(draft)
+        where = position(flow, draft.answers)
+        if where.question is None:
+            out.tell(None, texts.TYPED_AT_REVIEW)
+            self.drafts.show_where(actor, draft, out, at=where)
+            return out
+        question = where.question
+        ref = DraftRef(draft.id or 0, draft.version, question.id)
+        live = Posted(draft.live_channel, draft.live_ts) if draft.live_channel and draft.live_ts else None
+        raw: Any = text
+        if question.type in ("single", "multi"):
+            try:
+                raw = choice_from_text(question, text)
+            except InvalidAnswer as error:
+                out.tell(None, error.message)
+                self.drafts.show_question(actor, draft, flow, question, None, out, at=where)
+                return out
+        elif question.type == "org":
+            found = storage.search_departments(self.drafts.engine, text.strip(), limit=2)
+            if len(found) != 1:
+                out.tell(None, texts.TYPED_ORG_HELP)
+                self.drafts.show_question(actor, draft, flow, question, None, out, at=where)
+                return out
+            raw = {"code": found[0].code, "name": found[0].name}
+        replies = self.answer(
+            actor, ref, raw, live, typed=text if question.type in ("integer", "text") else None
+        )
+        return replies
 
     # --- the department search (block_suggestion) -----------------------------------------------
 
@@ -144,6 +255,7 @@ class Answering:
         draft, _, question = found
         metadata = ModalRef(
             DraftRef(draft.id or 0, draft.version, question.id),
+            draft.flow_version_id,
             posted.channel if posted else None,
             posted.ts if posted else None,
         )
@@ -151,6 +263,18 @@ class Answering:
             trigger_id, long_text_modal(question, draft.answers.get(question.id), metadata.encode())
         )
         return out
+
+    def check_long_text(self, metadata: ModalRef, text: str) -> str | None:
+        """The modal's own check, before it is acknowledged: nothing is read but the flow (cached)."""
+        flow = self.drafts.catalog.for_version(metadata.flow_version_id)
+        question = flow.by_id.get(metadata.ref.question_id)
+        if question is None:
+            return texts.STALE
+        try:
+            parse_answer(flow, question, text, answers={}, today=self.drafts.clock.today())
+        except InvalidAnswer as error:
+            return error.message
+        return None
 
     def submit_long_text(self, actor: Actor, metadata: ModalRef, text: str) -> tuple[str | None, Replies]:
         """An error for the modal (kept open, text kept), or None when saved; and what to show."""

@@ -8,8 +8,8 @@ import storage
 from bot import texts
 from bot.admin_post import admin_post_for
 from bot.conversation.access import Actor, DraftAccess
+from bot.receipts import receipt_for
 from bot.refs import DraftRef
-from bot.rendering.conversation import submitted_message
 from bot.rendering.elements import escape, notice
 from bot.replies import Posted, Replies
 from flows.engine import missing_answers, position
@@ -41,16 +41,17 @@ class Submitting:
                 answers=draft.answers,
                 now=self.drafts.clock.now(),
                 timezone=self.drafts.clock.timezone,
-                notifications=lambda made: [admin_post_for(made)],
+                # The receipt and the admin post exist exactly when the submission does.
+                notifications=lambda made: [receipt_for(made), admin_post_for(made)],
             )
         except storage.DraftConflict:
             out.tell(posted, texts.STALE)
             return out
         except storage.DraftClosed:
-            out.tell(posted, texts.ALREADY_SUBMITTED)
+            made = storage.get_submission(self.drafts.engine, draft_id=draft.id or 0)
+            out.tell(posted, texts.already_submitted(made.receipt_number) if made else texts.CLOSED_DRAFT)
             return out
-        self._nudge_outbox()
+        self._nudge_outbox()  # the receipt and the admin post go out now, and are retried if Slack fails
         if posted:
-            out.update(posted, notice(texts.SUBMITTED_NOTE))
-        out.say(submitted_message(flow, submission.receipt_number))
+            out.update(posted, notice(texts.submitted_note(submission.receipt_number)))
         return out

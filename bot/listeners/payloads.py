@@ -78,3 +78,17 @@ def from_an_earlier_release(body: Mapping[str, Any]) -> bool:
 
 def from_home_tab(body: Mapping[str, Any]) -> bool:
     return (body.get("view") or {}).get("type") == "home"
+
+
+WARNING_MARK = ":warning:"  # how rendering marks an error next to a question's input
+
+
+def shows_warning(body: Mapping[str, Any]) -> bool:
+    """Whether the message acted on shows an error now (so it is redrawn once the error is fixed)."""
+    blocks = (body.get("message") or {}).get("blocks") or []
+    return any(
+        WARNING_MARK in str(element.get("text", ""))
+        for block in blocks
+        if block.get("type") == "context"
+        for element in block.get("elements") or []
+    )

@@ -52,8 +52,10 @@ def question_message(
     typed: str | None = None,
     error: str | None = None,
     can_go_back: bool = True,
+    from_review: bool = False,
 ) -> Message:
-    """The message that asks one question. `typed` keeps what the person typed after an error."""
+    """The message that asks one question. `typed` keeps what the person typed after an error;
+    `current` is the stored answer, or what was chosen when an error is shown (ticks survive)."""
     item = flow.item_of[question.id]
     blocks: list[Block] = [
         context(f"{escape(item.title)}  |  {texts.progress_text(progress)}"),
@@ -64,9 +66,18 @@ def question_message(
     blocks.extend(_input_blocks(question, ref, current=current, typed=typed))
     if error:
         blocks.append(context(f":warning: *{escape(error)}*"))
-    navigation = [button(texts.BUTTON_BACK, refs.BACK, ref.encode())] if can_go_back else []
+    navigation = []
     if _answered_on_next(question):
-        navigation.insert(0, button(texts.BUTTON_NEXT, refs.NEXT, ref.encode(), style="primary"))
+        navigation.append(button(texts.BUTTON_NEXT, refs.NEXT, ref.encode(), style="primary"))
+    elif current not in (None, "", []) and error is None:
+        # Slack sends nothing when the selected option is chosen again: a way forward as it is.
+        navigation.append(button(texts.BUTTON_KEEP_CURRENT, refs.KEEP_CURRENT, ref.encode(), style="primary"))
+    if question.optional:
+        navigation.append(button(texts.BUTTON_SKIP, refs.SKIP, ref.encode()))
+    if from_review:
+        navigation.append(button(texts.BUTTON_BACK_TO_REVIEW, refs.BACK_TO_REVIEW, ref.encode()))
+    elif can_go_back:
+        navigation.append(button(texts.BUTTON_BACK, refs.BACK, ref.encode()))
     if navigation:
         blocks.append({"type": "actions", "block_id": ref.block_id("nav"), "elements": navigation})
     blocks.append(context(texts.SAVED_ANYTIME))
@@ -181,7 +192,9 @@ def choice_element(question: Question, current: AnswerValue | None) -> dict[str,
     A single choice answers at once; several are read on 次へ."""
     multiple = question.type == "multi"
     chosen = (current if isinstance(current, list) else []) if multiple else [current]
-    options = [option(c.display, c.value) for c in question.choices]
+    options = [
+        option(c.display + (texts.EXCLUSIVE_MARK if c.exclusive else ""), c.value) for c in question.choices
+    ]
     few = len(options) <= RADIO_MAX
     element: dict[str, Any] = {
         "type": ("checkboxes" if few else "multi_static_select")
@@ -263,8 +276,12 @@ def path_change_message(
     )
 
 
-def review_message(flow: Flow, sections: list[ReviewSection], ref: DraftRef) -> Message:
+def review_message(
+    flow: Flow, sections: list[ReviewSection], ref: DraftRef, *, unanswered: int = 0
+) -> Message:
     blocks: list[Block] = [header(texts.REVIEW_TITLE), context(texts.REVIEW_HELP)]
+    if unanswered:
+        blocks.append(context(texts.review_unanswered(unanswered)))
     for number, section in enumerate(sections):
         lines = [f"*{escape(section.item.title)}*"]
         lines.extend(
@@ -296,7 +313,7 @@ def review_message(flow: Flow, sections: list[ReviewSection], ref: DraftRef) -> 
                     refs.SUBMIT,
                     ref.encode(),
                     style="primary",
-                    confirm=confirm_dialog(texts.CONFIRM_SUBMIT),
+                    confirm=confirm_dialog(texts.confirm_submit(unanswered)),
                 ),
                 button(texts.BUTTON_BACK, refs.BACK, ref.encode()),
             ],
@@ -343,17 +360,24 @@ def intro_message(flow: Flow) -> Message:
     return Message(text=flow.title, blocks=blocks)
 
 
-def help_message(flow: Flow) -> Message:
+def help_message(flow: Flow, *, admin: bool = False) -> Message:
     lines = [
         f"*{escape(flow.title)}*",
         escape(flow.purpose or ""),
         "",
         *texts.HELP_LINES,
+        *(("", *texts.HELP_ADMIN_LINES) if admin else ()),
         "",
         texts.HELP_SAVED,
+        texts.HELP_TYPING,
         escape(contact_text(flow)),
     ]
     return notice("\n".join(lines))
+
+
+def superseded_message() -> Message:
+    """What an older question or review becomes when a newer one is posted: nothing to click."""
+    return Message(text=texts.SUPERSEDED, blocks=[context(f"_{texts.SUPERSEDED}_")])
 
 
 def long_text_modal(question: Question, current: AnswerValue | None, private_metadata: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import refs, texts
+from bot.refs import DraftRef, StartRef
 from bot.rendering.conversation import contact_text
 from bot.rendering.elements import Block, button, confirm_dialog, context, escape, header, mrkdwn
 from flows.engine import Progress
@@ -19,8 +20,11 @@ class HomeState:
 
     flow: Flow
     is_open: bool
+    start: StartRef  # what 回答を始める acts on
+    draft: DraftRef | None = None  # the draft in progress (what やり直す acts on)
     draft_progress: Progress | None = None  # None: no draft in progress
-    last_activity: datetime | None = None  # local time of the last answer
+    last_activity: datetime | None = None  # local time of the last answer, if any
+    previous: tuple[str, datetime] | None = None  # the last receipt number and when it was sent
     note: str | None = None  # e.g. after a button: where the question went
 
 
@@ -62,7 +66,12 @@ def _own_answer(state: HomeState) -> list[Block]:
         ]
     if not state.is_open:
         return [{"type": "section", "text": mrkdwn(texts.HOME_CLOSED)}]
+    previous = [context(texts.home_previous(*state.previous))] if state.previous else []
     return [
         {"type": "section", "text": mrkdwn(texts.NO_DRAFT)},
-        {"type": "actions", "elements": [button(texts.BUTTON_START, refs.START, style="primary")]},
+        *previous,
+        {
+            "type": "actions",
+            "elements": [button(texts.BUTTON_START, refs.START, state.start.encode(), style="primary")],
+        },
     ]

@@ -119,6 +119,12 @@ class Person:
         request = sr.slash_command(user_id=self.user_id, team_id=sr.TEAM_ID, channel_id=self.dm, text=text)
         return self.sender.send(request)
 
+    def command_reply(self, text: str) -> str:
+        """A command whose reply comes as a DM from the bot (it acknowledges at once): that reply."""
+        before = len(self.messages())
+        assert self.command(text).status == 200
+        return str(self.wait_for_message(lambda message: True, after=before)["text"])
+
     def wait_for_message(
         self, predicate: Callable[[dict[str, Any]], bool], *, after: int = 0
     ) -> dict[str, Any]:

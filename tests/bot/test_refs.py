@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.refs import ChasedRef, DraftRef, ModalRef, ProposedChange
+from bot.refs import ChasedRef, DraftRef, ModalRef, ProposedChange, StartRef
 
 question_ids = st.from_regex(r"[a-z][a-z0-9_]{0,63}", fullmatch=True)
 answers = st.recursive(
@@ -26,7 +26,9 @@ def test_a_reference_survives_every_place_it_is_carried(
     assert DraftRef.decode(ref.encode()) == ref
     assert DraftRef.decode(ref.block_id("input")) == ref
     assert len(ref.block_id("review_actions")) <= 255  # Slack's limit for block ids
-    assert ModalRef.decode(ModalRef(ref, "D0CHANNEL", "1.2").encode()) == ModalRef(ref, "D0CHANNEL", "1.2")
+    assert ModalRef.decode(ModalRef(ref, 3, "D0CHANNEL", "1.2").encode()) == ModalRef(
+        ref, 3, "D0CHANNEL", "1.2"
+    )
 
 
 @given(st.integers(0, 10**9), st.integers(0, 10**6), question_ids, answers)
@@ -53,6 +55,11 @@ def test_what_an_earlier_release_rendered_is_refused(earlier: str | None) -> Non
     assert ProposedChange.decode(earlier) is None
     assert ModalRef.decode(earlier) is None
     assert ChasedRef.decode(earlier) is None
+
+
+def test_start_references() -> None:
+    assert StartRef.decode(StartRef(12).encode()) == StartRef(12)
+    assert StartRef.decode("kk2|start|x") is None and StartRef.decode("-") is None
 
 
 def test_chased_references() -> None:

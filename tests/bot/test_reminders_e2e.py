@@ -132,10 +132,10 @@ def test_invitation_with_due_date_is_reminded_and_escalated_once_when_overdue(
 ) -> None:
     admin = Person(ADMIN, fake_slack, respondent.sender)
     clock.now = jst(11, 30, 10)
-    refused = respondent.command(f"assign <@{other_person.user_id}|nagaoka> 期限 2026-12-02")
-    assert "管理者のみ" in refused.text
-    reply = admin.command(f"依頼 <@{other_person.user_id}|nagaoka> 期限 2026-12-02")
-    assert "依頼を送りました" in reply.text and "令和8年12月2日(水)" in reply.text
+    refused = respondent.command_reply(f"assign <@{other_person.user_id}|nagaoka> 期限 2026-12-02")
+    assert "管理者のみ" in refused
+    reply = admin.command_reply(f"依頼 <@{other_person.user_id}|nagaoka> 期限 2026-12-02")
+    assert "依頼を送りました" in reply and "令和8年12月2日(水)" in reply
     bot.run_due_work()
     invitation = other_person.wait_for_message(lambda m: "回答のお願い" in m.get("text", ""))
     assert "令和8年12月2日(水)" in str(invitation["blocks"]) and f"<@{ADMIN}>" in str(invitation["blocks"])
@@ -154,10 +154,11 @@ def test_invitation_with_due_date_is_reminded_and_escalated_once_when_overdue(
 
 def test_assign_explains_bad_input(bot: Kikitori, fake_slack: FakeSlack, respondent: Person) -> None:
     admin = Person(ADMIN, fake_slack, respondent.sender)
-    assert "メンション" in admin.command("assign 期限 2026-12-02").text
-    assert "日付として読めません" in admin.command(f"assign <@{respondent.user_id}> 期限 来週").text
-    assert "存在しない日付" in admin.command(f"assign <@{respondent.user_id}> 期限 2026-02-30").text
-    assert "すでに過ぎています" in admin.command(f"assign <@{respondent.user_id}> 期限 2026-11-01").text
+    assert "受け付けました" in admin.command("assign 期限 2026-12-02").text  # acknowledged before any work
+    admin.wait_for_message(lambda m: "メンション" in m.get("text", ""))  # then the reply, in the DM
+    assert "日付として読めません" in admin.command_reply(f"assign <@{respondent.user_id}> 期限 来週")
+    assert "存在しない日付" in admin.command_reply(f"assign <@{respondent.user_id}> 期限 2026-02-30")
+    assert "すでに過ぎています" in admin.command_reply(f"assign <@{respondent.user_id}> 期限 2026-11-01")
     assert fake_slack.messages(respondent.dm) == []  # nothing was sent
 
 
@@ -167,7 +168,7 @@ def test_status_lists_everyone_for_administrators(
     admin = Person(ADMIN, fake_slack, respondent.sender)
     clock.now = jst(11, 26, 10)
     start_and_answer_org(respondent)
-    admin.command(f"assign <@{other_person.user_id}> 期限 2026-12-10")
+    admin.command_reply(f"assign <@{other_person.user_id}> 期限 2026-12-10")
     admin.command("状況")
     status = admin.wait_for_message(lambda m: "回答状況" in m.get("text", ""))
     shown = str(status["blocks"])
@@ -186,7 +187,7 @@ def test_an_invited_person_sees_the_invitation_in_their_status(
 ) -> None:
     admin = Person(ADMIN, fake_slack, respondent.sender)
     clock.now = jst(11, 26, 10)
-    admin.command(f"assign <@{respondent.user_id}> 期限 2026-12-10")
+    admin.command_reply(f"assign <@{respondent.user_id}> 期限 2026-12-10")
     respondent.command("状況")
     respondent.wait_for_message(
         lambda m: "回答の依頼が届いています(回答期限 令和8年12月10日(木))" in m.get("text", "")

@@ -137,8 +137,8 @@ def test_survey_command_and_answer_over_socket_mode(
     running: Running, fake_slack: FakeSlack, socket_mode: FakeSocketMode
 ) -> None:
     socket_mode.wait_for_connection()
-    dm = fake_slack.dm_channel(RESPONDENT)
-    command = sr.slash_command(user_id=RESPONDENT, team_id=sr.TEAM_ID, channel_id=dm, text="")
+    # Typed in a channel (in the DM the reply would be the question itself): it answers in the ack.
+    command = sr.slash_command(user_id=RESPONDENT, team_id=sr.TEAM_ID, channel_id="C0GENERAL", text="")
     envelope_id = socket_mode.push_slash_command(command.data)
     ack = socket_mode.wait_for_ack(envelope_id)  # within Slack's 3 s
     assert socket_mode.envelope(envelope_id)["accepts_response_payload"] is True

@@ -26,8 +26,9 @@ CONDITIONS: dict[str, Callable[[Answers], bool]] = {
     "q10_date": _is("q10_when_precision", "日時まで特定できる", "日付まで特定できる"),
     "q10_time": _is("q10_when_precision", "日時まで特定できる"),
     "q10_period": _is("q10_when_precision", "期間で特定できる"),
-    "q16_count": _is("q16_experience", "通算で回数を記入する"),
-    "q20_2_why_not": lambda a: a.get("q20_followed") not in (None, "すべて実施した"),
+    "q16_count": _is("q16_experience", "何度か行った(通算の回数を入力)"),
+    # 「回答しない」 ("") is no answer: a condition on it is false, ≠ included.
+    "q20_2_why_not": lambda a: a.get("q20_followed") not in (None, "", "すべて実施した"),
     "q21_2_burden_tasks": _is("q21_burden", "非常に負担だった", "負担だった"),
     "q21_3_report": _has("q21_2_burden_tasks", "知事や主管課への報告"),
     "q21_4_press": _has("q21_2_burden_tasks", "報道対応"),

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from flows.answers import InvalidAnswer
-from flows.engine import apply_answer
+from flows.engine import apply_answer, asked_questions
 from flows.model import Flow
 
 TODAY = date(2026, 11, 26)
@@ -35,7 +35,7 @@ def test_year_counts_accept_what_people_type(survey: Flow, raw: object, expected
     ],
 )
 def test_counts_with_units(survey: Flow, question_id: str, raw: str, expected: int) -> None:
-    answers = {"q16_experience": "通算で回数を記入する"}
+    answers = {"q16_experience": "何度か行った(通算の回数を入力)"}
     assert apply(survey, answers, question_id, raw).value == expected
 
 
@@ -52,12 +52,10 @@ def test_counts_with_units(survey: Flow, question_id: str, raw: str, expected: i
         ("q14_persons", {}, "10000001", "1以上10,000,000以下"),
         ("q4_years_in_unit", EMPLOYED_10, "11", "より大きい数は入力できません"),
         ("q5_years_in_task", EMPLOYED_10, "12年目", "より大きい数は入力できません"),
-        ("q3_years_employed", {}, "", "回答を入力してください"),
         ("respondent_name", {}, "   ", "回答を入力してください"),
         ("respondent_name", {}, "あ" * 51, "50文字以内で入力してください(現在51文字)"),
-        ("q1_title", {}, None, "選択してください"),
+        ("org", {}, None, "選択してください"),  # 所属 and 氏名 are the two required questions
         ("q1_title", {}, "部長", "選択肢の中から選んでください"),
-        ("q13_info_kinds", {}, [], "1つ以上選択してください"),
         ("q13_info_kinds", {}, ["氏名", "血液型"], "選択肢の中から選んでください"),
         (
             "q21_6_reactions",
@@ -103,6 +101,32 @@ def test_normalisation_of_choices_text_dates_and_times(survey: Flow) -> None:
 def test_optional_question_may_be_left_empty(survey: Flow) -> None:
     applied = apply(survey, {}, "q24_improvements", "   ")
     assert applied.value == "" and applied.answers["q24_improvements"] == ""
+    # 「回答しない」 on the others: "" for one answer, [] for several, nothing for a number.
+    assert apply(survey, {}, "q3_years_employed", "").value == ""
+    assert apply(survey, {}, "q1_title", None).value == ""
+    assert apply(survey, {}, "q13_info_kinds", []).value == []
+
+
+def test_a_declined_answer_opens_no_branch(survey: Flow) -> None:
+    """「回答しない」 is not an answer a condition can look at: not even ≠ すべて実施した."""
+    declined = apply(survey, {}, "q20_followed", None)
+    assert "q20_2_why_not" not in [q.id for q in asked_questions(survey, declined.answers)]
+    followed = apply(survey, {}, "q20_followed", "一部実施しなかった")
+    assert "q20_2_why_not" in [q.id for q in asked_questions(survey, followed.answers)]
+
+
+def test_text_no_database_can_store_is_refused_or_cleaned(survey: Flow) -> None:
+    with pytest.raises(InvalidAnswer, match="使えない文字"):
+        apply(survey, {}, "q23_measures", "宛先を\ud800確認")
+    cleaned = apply(survey, {}, "q23_measures", "宛先\x00を\x07確認\u200bする\x85").value
+    assert cleaned == "宛先を確認する"
+
+
+def test_a_date_before_the_earliest_plausible_one_is_refused(survey: Flow) -> None:
+    precision = {"q10_when_precision": "日付まで特定できる"}
+    with pytest.raises(InvalidAnswer, match="平成12年1月1日\\(土\\)以降の日付"):
+        apply(survey, precision, "q10_date", "0002-08-15")
+    assert apply(survey, precision, "q10_date", "2000-01-01").value == "2000-01-01"
 
 
 def test_exclusive_choice_alone_is_fine(survey: Flow) -> None:

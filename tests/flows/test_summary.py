@@ -147,7 +147,7 @@ def test_the_shipped_survey_declares_its_summary(survey: Flow) -> None:
         ("所属", "org", False),
         ("回答者", "respondent_name", False),
         ("発生日時", None, True),
-        ("漏えいした情報", "q13_info_kinds", True),
+        ("漏えい等した情報", "q13_info_kinds", True),
         ("人数", "q14_persons", True),
         ("発覚の経緯", "q15_discovery", True),
         ("原因", "q22_causes", True),
@@ -199,7 +199,7 @@ def test_summary_values_of_the_shipped_survey(survey: Flow) -> None:
         "所属": "010020 総務部 法務文書課",
         "回答者": "新潟 太郎",  # free text, but the flow says this field is not masked
         "発生日時": "令和7年8月1日(金) 午前10時30分頃",
-        "漏えいした情報": "氏名、住所、その他(《電話 025-280-5021》)",
+        "漏えい等した情報": "氏名、住所、その他(《電話 025-280-5021》)",
         "人数": "5人分",
         "発覚の経緯": "その他(《監査で判明》)",
         "原因": "確認不足(ダブルチェックの未実施等)、思い込み・うっかり",
@@ -208,7 +208,7 @@ def test_summary_values_of_the_shipped_survey(survey: Flow) -> None:
 
 def test_parts_flag_only_what_the_respondent_typed(survey: Flow) -> None:
     entries = {entry.label: entry for entry in summary_entries(survey, ANSWERS)}
-    assert entries["漏えいした情報"].parts == (
+    assert entries["漏えい等した情報"].parts == (
         TextPart("氏名", False),
         TextPart("、", False),
         TextPart("住所", False),
@@ -219,7 +219,7 @@ def test_parts_flag_only_what_the_respondent_typed(survey: Flow) -> None:
         TextPart(")", False),
     )
     assert entries["回答者"].parts == (TextPart("新潟 太郎", True),)
-    assert not entries["回答者"].masked and entries["漏えいした情報"].masked
+    assert not entries["回答者"].masked and entries["漏えい等した情報"].masked
 
 
 def test_unanswered_fields_are_left_out(survey: Flow) -> None:
@@ -229,7 +229,7 @@ def test_unanswered_fields_are_left_out(survey: Flow) -> None:
 
 def test_other_without_its_text_yet(survey: Flow) -> None:
     answers: dict[str, AnswerValue] = {"q15_discovery": "その他", "q13_info_kinds": ["その他"]}
-    assert shown(summary_entries(survey, answers)) == {"漏えいした情報": "その他", "発覚の経緯": "その他"}
+    assert shown(summary_entries(survey, answers)) == {"漏えい等した情報": "その他", "発覚の経緯": "その他"}
 
 
 @pytest.mark.parametrize(
@@ -256,8 +256,8 @@ def test_occurrence_falls_back_in_order(survey: Flow, answers: dict[str, Any], e
 def test_fallbacks_skip_empty_answers() -> None:
     flow = load_flow_text(with_summary(GOOD_SUMMARY)).flow
     entries = shown(summary_entries(flow, {"p": "", "a": "その他", "a_other": "メモ"}))
-    # "いつ" has no date and an empty p: nothing to show. The p field itself shows the review's words.
-    assert entries == {"回答A": "その他(《メモ》)", "Aのその他": "《メモ》", "期間": "(回答なし)"}
+    # "いつ" has no date and an empty p: nothing to show; nor has the p field (回答しない).
+    assert entries == {"回答A": "その他(《メモ》)", "Aのその他": "《メモ》"}
     assert shown(summary_entries(flow, {"d": "2025-08-01", "t": "", "p": "x"}))["いつ"] == "令和7年8月1日(金)"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -59,12 +59,16 @@ def test_types_limits_and_flags(survey: Flow) -> None:
     assert (q["q16_count"].min, q["q16_count"].max) == (1, 100_000)
     assert q["respondent_name"].max_length == 50 and q["respondent_name"].prefill == "real_name"
     assert q["q10_period"].max_length == 200
-    assert q["q23_measures"].max_length == 2000 and not q["q23_measures"].optional
-    assert q["q24_improvements"].optional
-    assert q["q10_date"].not_future
+    assert q["q23_measures"].max_length == 2000
+    assert q["q10_date"].not_future and q["q10_date"].earliest == date(2000, 1, 1)
     exclusive = {c.value for c in q["q21_6_reactions"].choices if c.exclusive}
     assert exclusive == {"特に反応はなかった", "通知・連絡をしていない"}
-    assert [q.id for q in survey.questions if q.optional] == ["q24_improvements"]
+    # The form marks only 所属 and 氏名 必須: every other question, follow-ups included, may be declined.
+    assert [q.id for q in survey.questions if not q.optional] == ["org", "respondent_name"]
+    assert "移動中(車内・公共交通機関等)" in _choice_values(survey, "q11_place")
+    assert "何度か行った(通算の回数を入力)" in _choice_values(survey, "q16_experience")
+    assert q["q6_2_training_kinds"].title == "質問6‐2 研修歴を選択してください。"
+    assert q["q21_2_burden_tasks"].title == "質問21‐2 負担を感じる業務"
 
 
 def _choice_values(flow: Flow, question_id: str) -> list[str]:

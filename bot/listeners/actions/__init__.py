@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 def register(app: App, use_cases: UseCases) -> None:
     app.action(refs.SNOOZE)(reminding.snooze(use_cases))
     app.action(refs.ADMIN_FULL_ANSWERS)(admin.full_answers(use_cases))
-    app.action(refs.TOGGLE)(answering.toggle)
     for action_id, listener in answering.by_action(use_cases).items():
         app.action(action_id)(listener)
     for action_id, listener in survey_control.by_action(use_cases).items():

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import refs, texts
 from bot.conversation import Actor
+from bot.listeners.carrying import carry
 from bot.listeners.payloads import (
     action_of,
     actor_of,
@@ -15,6 +16,7 @@ from bot.listeners.payloads import (
     input_element,
     posted_of,
     ref_of,
+    shows_warning,
     typed_text,
 )
 from bot.refs import DraftRef, ProposedChange
@@ -41,14 +43,9 @@ def on_draft(use_cases: UseCases, act: OnDraft) -> Listener:
                 out.tell(posted, texts.OLD_MESSAGE)
                 use_cases.gateway.send(out)
             return
-        use_cases.gateway.send(act(actor, ref, posted, body))
+        carry(use_cases, actor.user_id, posted, lambda: act(actor, ref, posted, body))
 
     return handle
-
-
-def toggle(ack: Callable[..., None]) -> None:
-    """Checkbox changes are only read when 次へ is pressed."""
-    ack()
 
 
 def by_action(use_cases: UseCases) -> dict[str, Listener]:
@@ -69,7 +66,14 @@ def by_action(use_cases: UseCases) -> dict[str, Listener]:
         )
 
     def review_edit(actor: Actor, ref: DraftRef, posted: Posted | None, body: Body) -> Replies:
-        return answering.edit(actor, ref, str(element_value(action_of(body)) or ""), posted)
+        return answering.edit(actor, ref, str(element_value(action_of(body)) or ""), posted, from_review=True)
+
+    def toggle(actor: Actor, ref: DraftRef, posted: Posted | None, body: Body) -> Replies:
+        """A tick changed: the answer is read on 次へ; a conflict is flagged at once."""
+        chosen = element_value(action_of(body))
+        return answering.toggle(
+            actor, ref, chosen if isinstance(chosen, list) else [], posted, warned=shows_warning(body)
+        )
 
     def confirm_change(actor: Actor, ref: DraftRef, posted: Posted | None, body: Body) -> Replies:
         change = ProposedChange.decode(action_of(body).get("value"))
@@ -99,4 +103,12 @@ def by_action(use_cases: UseCases) -> dict[str, Listener]:
         ),
         refs.OPEN_LONG_TEXT: on_draft(use_cases, open_long_text),
         refs.SUBMIT: on_draft(use_cases, submit),
+        refs.TOGGLE: on_draft(use_cases, toggle),
+        refs.SKIP: on_draft(use_cases, lambda actor, ref, posted, body: answering.skip(actor, ref, posted)),
+        refs.KEEP_CURRENT: on_draft(
+            use_cases, lambda actor, ref, posted, body: answering.keep_current(actor, ref, posted)
+        ),
+        refs.BACK_TO_REVIEW: on_draft(
+            use_cases, lambda actor, ref, posted, body: answering.back_to_review(actor, ref, posted)
+        ),
     }

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot import texts
 from bot.conversation import Actor
-from bot.rendering.elements import escape, notice
+from bot.listeners.carrying import carry
+from bot.rendering.elements import notice
 from bot.replies import Replies
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def run(use_cases: UseCases, command: Command, actor: Actor, text: str) -> Repli
     """What a command does for this person, as replies in their DM."""
     if command is Command.ASSIGN:
         out = Replies(actor.user_id)
-        out.say(notice(escape(use_cases.invitations.assign(actor, text))))
+        out.say(notice(use_cases.invitations.assign(actor, text)))  # mentions render; typed text is quoted
         return out
     if command is Command.STATUS and use_cases.desk.is_admin(actor):
         return use_cases.desk.status(actor)
@@ -82,10 +83,20 @@ def survey_command(use_cases: UseCases) -> Callable[..., None]:
         if command is None:
             ack(texts.COMMAND_USAGE)
             return
+        # Acknowledged before any work: the replies (who was asked, what to fix) come in the DM.
         if command is Command.ASSIGN:
-            ack(use_cases.invitations.assign(actor, text))  # the reply says who was asked, or what to fix
-            return
-        ack(texts.SEE_DM)
-        use_cases.gateway.send(run(use_cases, command, actor, text))
+            ack(texts.ASSIGN_ACCEPTED)
+        elif _in_the_bots_dm(use_cases, body):
+            ack()  # the answer appears right there
+        else:
+            ack(texts.SEE_DM)
+        carry(use_cases, actor.user_id, None, lambda: run(use_cases, command, actor, text))
 
     return handle
+
+
+def _in_the_bots_dm(use_cases: UseCases, body: dict[str, Any]) -> bool:
+    if body.get("channel_name") != "directmessage":
+        return False
+    known = use_cases.gateway.known_dm(str(body.get("user_id")))
+    return known is None or known == body.get("channel_id")

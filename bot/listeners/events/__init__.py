@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 
 from bot.conversation import Actor
+from bot.listeners.carrying import carry
 from bot.listeners.commands.survey import Command, command_of, run
+from bot.replies import Replies
 
 if TYPE_CHECKING:
     from bot.listeners import UseCases
@@ -18,16 +20,25 @@ def register(app: App, use_cases: UseCases) -> None:
     def direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
             return
-        text = unicodedata.normalize("NFKC", event.get("text") or "").strip()
+        typed = str(event.get("text") or "")
+        text = unicodedata.normalize("NFKC", typed).strip()
         actor = Actor(team_id=str(body.get("team_id")), user_id=str(event.get("user")))
-        command = (command_of(text) if text else None) or Command.HELP
-        use_cases.gateway.send(run(use_cases, command, actor, text))
+        command = command_of(text) if text else None
+
+        def work() -> Replies | None:
+            if command is not None:
+                return run(use_cases, command, actor, text)
+            # Anything else typed is the answer to the current question; with no survey, the help.
+            answered = use_cases.answering.typed(actor, typed) if text else None
+            return answered or run(use_cases, Command.HELP, actor, text)
+
+        carry(use_cases, actor.user_id, None, work)
 
     def home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("tab") != "home":
             return
         actor = Actor(team_id=str(body.get("team_id")), user_id=str(event.get("user")))
-        use_cases.gateway.send(use_cases.starting.home(actor))
+        carry(use_cases, actor.user_id, None, lambda: use_cases.starting.home(actor))
 
     app.event("message")(direct_message)
     app.event("app_home_opened")(home_opened)

@@ -1,34 +1,79 @@
-"""view_submission: the long-text modal."""
+"""view_submission: the long-text modal.
+
+Slack wants its answer within 3 seconds, and only that answer can keep the modal open with an
+error next to the text. So the text is checked first (nothing is read but the flow), then saved
+with a deadline well inside Slack's: saved → the modal closes; refused or not saved in time → it
+stays open with the person's text and says why. A save that finishes after the deadline still
+shows the next question in the DM.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Pending
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import refs, texts
 from bot.listeners.payloads import actor_of, element_value
 from bot.refs import ModalRef
+from bot.replies import Replies
 
 if TYPE_CHECKING:
     from bot.listeners import UseCases
 
+log = logging.getLogger(__name__)
+
+SAVE_DEADLINE_SECONDS = 2.0
+
 
 def register(app: App, use_cases: UseCases) -> None:
+    saving = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kikitori-modal")
+
     def long_text(ack: Callable[..., None], body: dict[str, Any], view: dict[str, Any]) -> None:
+        def refuse(message: str) -> None:
+            ack(response_action="errors", errors={refs.LONG_TEXT_VIEW: message})
+
         element = (view["state"]["values"].get(refs.LONG_TEXT_VIEW) or {}).get(refs.ANSWER) or {}
+        text = str(element_value(element) or "")
         metadata = ModalRef.decode(view.get("private_metadata"))
         if metadata is None:  # a modal opened by an earlier release
-            ack(response_action="errors", errors={refs.LONG_TEXT_VIEW: texts.OLD_MESSAGE})
+            refuse(texts.OLD_MESSAGE)
             return
-        error, replies = use_cases.answering.submit_long_text(
-            actor_of(body), metadata, str(element_value(element) or "")
-        )
+        problem = use_cases.answering.check_long_text(metadata, text)
+        if problem:
+            refuse(problem)
+            return
+        actor = actor_of(body)
+        saved = saving.submit(use_cases.answering.submit_long_text, actor, metadata, text)
+        try:
+            error, replies = saved.result(timeout=SAVE_DEADLINE_SECONDS)
+        except Pending:
+            refuse(texts.SLOW_SAVE_MODAL)
+            saved.add_done_callback(lambda late: _show_when_saved(use_cases, late))
+            return
+        except SQLAlchemyError as failure:
+            log.error("the database could not save a long answer: %s", type(failure).__name__)
+            refuse(texts.DB_UNAVAILABLE_MODAL)
+            return
         if error:
-            ack(response_action="errors", errors={refs.LONG_TEXT_VIEW: error})
+            refuse(error)
             return
         ack()
         use_cases.gateway.send(replies)
 
     app.view(refs.LONG_TEXT_VIEW)(long_text)
+
+
+def _show_when_saved(use_cases: UseCases, saved: Future[tuple[str | None, Replies]]) -> None:
+    try:
+        error, replies = saved.result()
+    except SQLAlchemyError as failure:
+        log.error("the database could not save a long answer: %s", type(failure).__name__)
+        return
+    if error is None:
+        use_cases.gateway.send(replies)
