@@ -28,6 +28,8 @@ from bot.receipts import Receipts
 from bot.redelivery import skip_redelivered_events
 from bot.reminders.rules import ReminderRules
 from bot.reminders.service import Reminders
+from bot.rendering.conversation import superseded_message
+from bot.replies import Posted
 from bot.settings import Settings
 from bot.slack_client import make_outbox_client, make_web_client
 from bot.slack_gateway import DmChannels, SlackGateway
@@ -107,8 +109,16 @@ def create_app(
     storage.upgrade(engine)  # the default SQLite database is created on first run
     the_clock = Clock(settings.timezone, clock)
     dm_channels = DmChannels()  # each DM opened once per process, whoever writes to the person
+
+    def live_messages(draft_id: int, posted: Posted) -> Posted | None:
+        replaced = storage.swap_live_message(engine, draft_id, posted.channel, posted.ts)
+        return Posted(*replaced) if replaced else None
+
     gateway = SlackGateway(
-        client or make_web_client(settings.slack_bot_token, settings.slack_api_url), dm_channels
+        client or make_web_client(settings.slack_bot_token, settings.slack_api_url),
+        dm_channels,
+        live_messages=live_messages,
+        superseded=superseded_message(),
     )
     outbox_gateway = SlackGateway(
         outbox_client or make_outbox_client(settings.slack_bot_token, settings.slack_api_url), dm_channels

@@ -40,7 +40,8 @@ def page_state(fake: FakeSlack, clock: SandboxClock, times: PostedTimes, person:
     names = {someone.id: someone.name for someone in PEOPLE}
     state: dict[str, Any] = {
         "clock": {"label": clock.label(), "offset": clock.offset_label()},  # minutes: the etag stays put
-        "people": [{"id": p.id, "name": p.name, "role": p.role} for p in PEOPLE],
+        # handle: the Slack username, which a slash command's escaped mention carries (<@U…|handle>)
+        "people": [{"id": p.id, "name": p.name, "handle": p.handle, "role": p.role} for p in PEOPLE],
         "user": person.id,
         "app_name": APP_NAME,
         "dm": {

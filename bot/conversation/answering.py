@@ -227,10 +227,8 @@ class Answering:
                 self.drafts.show_question(actor, draft, flow, question, None, out, at=where)
                 return out
             raw = {"code": found[0].code, "name": found[0].name}
-        replies = self.answer(
-            actor, ref, raw, live, typed=text if question.type in ("integer", "text") else None
-        )
-        return replies
+        typed = text if question.type in ("integer", "text") else None
+        return self.answer(actor, ref, raw, live, typed=typed, from_message_box=True)
 
     # --- the department search (block_suggestion) -----------------------------------------------
 

@@ -8,6 +8,8 @@
   const POLL_SLOW_MS = 1500;
   const FAST_WINDOW_MS = 10000;
   const SUGGEST_DELAY_MS = 200;
+  const LIST_MAX_PX = 260; // a floating list of options at its tallest
+  const LIST_MIN_PX = 80;
   const DEFAULT_USER = "U0KKRESP01";
 
   const app = {
@@ -346,19 +348,68 @@
     return details;
   }
 
+  // A date or time picker. Slack's pickers only ever report a whole value: a date chosen in the
+  // calendar (or the phone's own picker) goes at once, but one typed field by field is reported only
+  // when the person confirms it (Enter, or leaving the field), and only if it is complete and
+  // plausible. Otherwise typing 08/15/2025 would report 0002-08-15 at the first digit of the year.
   function pickerElement(element, block, ctx, disabled, kind) {
+    const initial = currentValue(ctx, block.block_id, element) || "";
     const input = h("input", {
       type: kind,
       class: "bk-picker",
       disabled,
-      value: currentValue(ctx, block.block_id, element) || "",
+      value: initial,
       "aria-label": plainOf(element.placeholder) || (kind === "date" ? "日付" : "時刻"),
       dataset: elementData(element),
     });
-    input.addEventListener("change", () => {
-      if (input.value) act(ctx, block, element, kind === "time" ? input.value.slice(0, 5) : input.value);
+    const hint = h("span", { class: "picker-hint", "aria-live": "polite", hidden: true });
+    let sent = kind === "time" ? initial.slice(0, 5) : initial;
+    let typing = false; // the value is being edited with the keyboard
+    const complete = () => {
+      const value = kind === "time" ? input.value.slice(0, 5) : input.value;
+      return wholeValue(kind, value) ? value : null;
+    };
+    const say = (text, problem = false) => {
+      hint.textContent = text;
+      hint.hidden = !text;
+      hint.classList.toggle("problem", problem);
+    };
+    const commit = () => {
+      const value = complete();
+      if (value === null) {
+        // Nothing to report yet; say so only if something half-typed would otherwise be lost.
+        say(input.value || input.validity.badInput ? (kind === "date" ? "日付を年(4桁)・月・日まで入力してください。" : "時刻を最後まで入力してください。") : "", true);
+        return;
+      }
+      typing = false;
+      say("");
+      if (value === sent) return;
+      sent = value;
+      act(ctx, block, element, value);
+    };
+    input.addEventListener("pointerdown", () => { typing = false; }); // the calendar, not the keyboard
+    input.addEventListener("keydown", (event) => {
+      if (event.isComposing || event.keyCode === 229) return;
+      if (event.key === "Enter") {
+        event.preventDefault();
+        commit();
+      } else if (event.key !== "Tab" && event.key !== "Shift" && event.key !== "Escape") {
+        typing = true;
+      }
     });
-    return input;
+    input.addEventListener("change", () => {
+      if (!typing || !dispatches(block)) commit(); // a modal's input only keeps the value until 送信
+      else if (complete() !== null && complete() !== sent) say("Enter キーを押すか、欄の外に移ると確定します。");
+    });
+    input.addEventListener("blur", commit); // nothing is sent twice: an unchanged value is not reported
+    return h("span", { class: "picker" }, input, hint);
+  }
+
+  // What Slack's pickers send: a whole YYYY-MM-DD (from 1900 on) or HH:mm.
+  function wholeValue(kind, value) {
+    if (kind === "time") return /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
+    const found = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    return Boolean(found) && Number(found[1]) >= 1900;
   }
 
   function textInput(element, block, ctx, disabled) {
@@ -436,10 +487,23 @@
         input.value = label(selected);
       }
     };
+    // The list floats over the page (position: fixed), below the box or, when there is more room
+    // there, above it: at the bottom of a phone's timeline, below would be under the message box.
+    const follow = (event) => {
+      if (event?.target === list) return; // the list's own scrolling
+      if (!list.isConnected) stopFollowing();
+      else place(list, input);
+    };
+    const stopFollowing = () => {
+      document.removeEventListener("scroll", follow, true);
+      window.removeEventListener("resize", follow);
+      window.visualViewport?.removeEventListener("resize", follow);
+    };
     const close = () => {
       list.hidden = true;
       input.setAttribute("aria-expanded", "false");
       highlighted = -1;
+      stopFollowing();
     };
     const choose = (option) => {
       close();
@@ -471,6 +535,10 @@
       });
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
+      place(list, input);
+      document.addEventListener("scroll", follow, true);
+      window.addEventListener("resize", follow);
+      window.visualViewport?.addEventListener("resize", follow);
     };
     const ask = async (typed) => {
       if (typed.length < minLength) {
@@ -530,6 +598,26 @@
     });
     showSelected();
     return h("div", { class: "combo", dataset: elementData(element) }, multi ? chips : null, input, list);
+  }
+
+  // Put a floating list (position: fixed) against `anchor`: below it if it fits in what can be seen of
+  // the page, otherwise on whichever side has more room, never taller than that room.
+  function place(list, anchor) {
+    const box = anchor.getBoundingClientRect();
+    const view = window.visualViewport;
+    const top = view ? view.offsetTop : 0;
+    const bottom = top + (view ? view.height : document.documentElement.clientHeight);
+    const gap = 2;
+    const margin = 8;
+    const below = bottom - box.bottom - gap - margin;
+    const above = box.top - top - gap - margin;
+    const wanted = Math.min(list.scrollHeight, LIST_MAX_PX);
+    const up = below < wanted && above > below;
+    list.style.left = `${Math.max(box.left, 0)}px`;
+    list.style.width = `${box.width}px`;
+    list.style.maxHeight = `${Math.max(Math.min(up ? above : below, LIST_MAX_PX), LIST_MIN_PX)}px`;
+    list.style.top = up ? `${box.top - gap - list.offsetHeight}px` : `${box.bottom + gap}px`;
+    list.classList.toggle("up", up);
   }
 
   // --- dialogs -------------------------------------------------------------------------------------
@@ -617,7 +705,6 @@
   // --- timelines -----------------------------------------------------------------------------------
 
   function renderTimeline(container, messages, interactive) {
-    const nearBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 80;
     const existing = new Map(Array.from(container.children).filter((n) => n.dataset.ts).map((n) => [n.dataset.ts, n]));
     let changed = false;
     messages.forEach((message, index) => {
@@ -638,10 +725,22 @@
     } else if (messages.length) {
       container.querySelector(".empty")?.remove();
     }
-    if (changed && (nearBottom || container.dataset.scrolled !== "1")) {
-      container.scrollTop = container.scrollHeight;
-      container.dataset.scrolled = "1";
-    }
+    if (changed) followLatest(container);
+  }
+
+  // A timeline shows its latest message, as Slack does, unless the person has scrolled up to read.
+  // Whether they have is known only while it is on screen: a pane hidden on a phone (or the DM behind
+  // the Home tab) has no height, so it is scrolled when it is shown (showPane).
+  function followLatest(container) {
+    if (container.kkReading || !container.clientHeight) return;
+    container.scrollTop = container.scrollHeight;
+  }
+
+  function watchScrolling(container) {
+    container.addEventListener("scroll", () => {
+      if (!container.clientHeight) return;
+      container.kkReading = container.scrollHeight - container.scrollTop - container.clientHeight >= 80;
+    });
   }
 
   function renderMessage(message, interactive, sig) {
@@ -714,6 +813,8 @@
     $("panes").dataset.active = pane;
     $("panes").dataset.left = app.left;
     for (const tab of document.querySelectorAll('[role="tab"]')) tab.setAttribute("aria-selected", String(tab.dataset.pane === pane));
+    followLatest($("dm-timeline"));
+    followLatest($("admin-timeline"));
     if (announce && pane !== "admin") post("/api/interact", { type: "app_home_opened", tab: pane === "home" ? "home" : "messages" }, { quiet: true });
   }
 
@@ -789,11 +890,116 @@
     for (const id of ["dm-timeline", "admin-timeline", "home-view"]) {
       $(id).replaceChildren();
       $(id).kkSig = "";
-      $(id).dataset.scrolled = "";
+      $(id).kkReading = false;
     }
     renderModal(null);
     history.replaceState(null, "", "#" + user);
     showPane(app.active);
+  }
+
+  // --- the message box: @ offers people, as Slack does ------------------------------------------------
+
+  // Typing @ (or ＠) and part of a name lists the sandbox's people above the box; choosing one (click, tap,
+  // Enter or Tab) writes @表示名 in the box. On sending, each chosen mention becomes what Slack sends:
+  // <@U…|username> in a slash command's text (the manifest sets should_escape) and <@U…> in a message.
+  function setUpMentions(input, list) {
+    const chosen = new Map(); // "@表示名" → person, as written in the box
+    let shown = [];
+    let highlighted = 0;
+    let closing = null;
+
+    const people = () => app.state?.people || [];
+    const fold = (text) => String(text || "").normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+    const typedMention = () => {
+      const caret = input.selectionStart ?? input.value.length;
+      const found = /(^|\s)[@＠]([^\s@＠<>]*)$/.exec(input.value.slice(0, caret));
+      return found ? { start: caret - found[2].length - 1, end: caret, query: found[2] } : null;
+    };
+    const close = () => {
+      list.hidden = true;
+      list.replaceChildren();
+      shown = [];
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    };
+    const mark = ({ reveal = false } = {}) => {
+      list.querySelectorAll('[role="option"]').forEach((node, index) => {
+        node.setAttribute("aria-selected", String(index === highlighted));
+        if (index !== highlighted) return;
+        input.setAttribute("aria-activedescendant", node.id);
+        if (reveal) node.scrollIntoView({ block: "nearest" });
+      });
+    };
+    const choose = (person) => {
+      const typed = typedMention();
+      if (!typed) return close();
+      const mention = "@" + person.name;
+      const after = input.value.slice(typed.end);
+      const written = mention + (after.startsWith(" ") ? "" : " ");
+      input.value = input.value.slice(0, typed.start) + written + after;
+      const caret = typed.start + written.length;
+      input.setSelectionRange(caret, caret);
+      chosen.set(mention, person);
+      close();
+      input.focus();
+    };
+    const offer = () => {
+      const typed = typedMention();
+      if (!typed) return close();
+      const query = fold(typed.query);
+      shown = people().filter((p) => [p.name, p.handle, p.id].some((name) => fold(name).includes(query)));
+      if (!shown.length) return close();
+      highlighted = 0;
+      list.replaceChildren(...shown.map((person, index) => h("li", {
+        role: "option",
+        id: `mention-${index}`,
+        "aria-selected": "false",
+        onmousedown: (event) => event.preventDefault(), // keep the box focused (and a phone's keyboard up)
+        onclick: () => choose(person),
+      }, h("span", { class: "mention-name" }, person.name),
+      h("small", { class: "mention-about" }, `@${person.handle}・${person.role}`))));
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      mark();
+      place(list, input);
+    };
+
+    input.addEventListener("input", offer);
+    input.addEventListener("click", offer);
+    input.addEventListener("keydown", (event) => {
+      if (list.hidden || !shown.length || event.isComposing || event.keyCode === 229) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        highlighted = (highlighted + (event.key === "ArrowDown" ? 1 : -1) + shown.length) % shown.length;
+        mark({ reveal: true });
+      } else if (event.key === "Enter" || event.key === "Tab") {
+        event.preventDefault(); // not the form's submission
+        choose(shown[highlighted]);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+    input.addEventListener("blur", () => {
+      clearTimeout(closing);
+      closing = setTimeout(() => { if (document.activeElement !== input) close(); }, 150);
+    });
+    window.addEventListener("resize", () => { if (!list.hidden) place(list, input); });
+
+    return {
+      encode(text, command) {
+        let out = text;
+        // Longest first, so that a name that begins another's is not taken out of it.
+        for (const [mention, person] of [...chosen].sort((a, b) => b[0].length - a[0].length)) {
+          out = out.split(mention).join(command ? `<@${person.id}|${person.handle}>` : `<@${person.id}>`);
+        }
+        return out;
+      },
+      reset() {
+        chosen.clear();
+        close();
+      },
+    };
   }
 
   function setUp() {
@@ -809,13 +1015,22 @@
     for (const chip of document.querySelectorAll("[data-command]")) {
       chip.addEventListener("click", () => post("/api/interact", { type: "command", text: chip.dataset.command }));
     }
+    const composer = setUpMentions($("composer-input"), $("mention-list"));
     $("composer").addEventListener("submit", (event) => {
       event.preventDefault();
       const input = $("composer-input");
-      const text = input.value.trim();
-      if (!text) return;
+      const typed = input.value.trim();
+      if (!typed) return;
+      const command = typed.startsWith("/");
+      const text = composer.encode(typed, command);
       input.value = "";
-      post("/api/interact", text.startsWith("/") ? { type: "command", text } : { type: "message", text });
+      composer.reset();
+      post("/api/interact", command ? { type: "command", text } : { type: "message", text });
+    });
+    for (const id of ["dm-timeline", "admin-timeline"]) watchScrolling($(id));
+    window.addEventListener("resize", () => {
+      followLatest($("dm-timeline"));
+      followLatest($("admin-timeline"));
     });
     document.addEventListener("click", (event) => {
       for (const menu of document.querySelectorAll(".menu:not([hidden])")) {

@@ -46,12 +46,14 @@ def test_home_without_a_draft_offers_to_start_and_the_button_starts_in_the_dm(
     refreshed = wait_until_found(respondent.fake, refreshed_home)
     assert "メッセージ" in str(refreshed["blocks"])  # says where the question went
     assert "回答済み 0問" in str(refreshed["blocks"])
+    assert "最終回答" not in str(refreshed["blocks"])  # nothing answered yet: no time to show
 
 
 def test_home_shows_progress_and_resumes_where_left(bot: Kikitori, respondent: Person) -> None:
     start_and_answer_org(respondent)
     home = _open_home(respondent)
     assert "回答済み 1問" in str(home["blocks"])
+    assert "最終回答 令和8年11月26日(木) 午前10時" in str(home["blocks"])  # in the one date style
     before = len(respondent.messages())
     _click_in_home(respondent, home, refs.RESUME)
     respondent.question("respondent_name", after=before)

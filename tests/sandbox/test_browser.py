@@ -11,16 +11,20 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot import texts
+from flows.model import Flow
 from sandbox import Sandbox
-from sandbox.people import ADMIN, PEOPLE
+from sandbox import slack_payloads as sp
+from sandbox.people import ADMIN, ADMIN_CHANNEL_ID, PEOPLE
 
 try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = None  # type: ignore[assignment]
 
@@ -126,8 +130,9 @@ def answer(page: Page, ts: str, question_type: str, value: Any) -> None:
         case "single":
             message.get_by_role("radio", name=value, exact=True).click()
         case "multi":
-            for choice in value:
-                message.get_by_role("checkbox", name=choice, exact=True).click()
+            for choice in value:  # a choice that excludes the others says so after its label
+                name = re.compile(f"^{re.escape(choice)}(?:{re.escape(texts.EXCLUSIVE_MARK)})?$")
+                message.get_by_role("checkbox", name=name).click()
             message.get_by_role("button", name="次へ").click()
         case "integer" | "text":
             box = message.get_by_role("textbox")
@@ -153,6 +158,72 @@ def answer(page: Page, ts: str, question_type: str, value: Any) -> None:
             raise AssertionError(f"no way to answer a {question_type} question")
 
 
+def answer_until(page: Page, flow: Flow, stop_at: str | None) -> tuple[list[str], list[str]]:
+    """Answer the survey in the DM with ANSWERS until the question `stop_at` (None: the review) waits.
+    The ts of every prompt seen, the last being the one waiting, and the ids of the questions answered."""
+    handled: list[str] = []
+    asked: list[str] = []
+    while True:
+        prompt = page.wait_for_function(NEXT_PROMPT_JS, arg=handled, timeout=10_000).json_value()
+        handled.append(prompt["ts"])
+        if prompt["question"] == stop_at:
+            return handled, asked
+        if prompt["question"] is None:
+            raise AssertionError(f"the review came before {stop_at}")
+        question = flow.by_id[prompt["question"]]
+        asked.append(question.id)
+        answer(page, prompt["ts"], question.type, ANSWERS[question.id])
+
+
+def record_requests(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """What the sandbox sends the bot from now on: each request's payload, command fields or event."""
+    received: list[dict[str, Any]] = []
+    sender = sandbox.interactions.sender
+    send = sender.send
+
+    def recording(request: sp.SlackRequest, **options: Any) -> sp.Response:
+        received.append(request.data)
+        return send(request, **options)
+
+    monkeypatch.setattr(sender, "send", recording)
+    return received
+
+
+def picked(received: list[dict[str, Any]], kind: str) -> list[str]:
+    """The values of the datepicker or timepicker actions the bot received, in order."""
+    field = {"datepicker": "selected_date", "timepicker": "selected_time"}[kind]
+    return [
+        action[field]
+        for payload in received
+        if payload.get("type") == "block_actions"
+        for action in payload["actions"]
+        if action["type"] == kind
+    ]
+
+
+def assert_in_viewport(page: Page, what: Locator) -> None:
+    """`what` lies inside the viewport and is what the person sees there: nothing covers or clips it."""
+    box = what.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and viewport is not None
+    top, left = box["y"], box["x"]
+    assert top >= 0 and top + box["height"] <= viewport["height"], (box, viewport)
+    assert left >= 0 and left + box["width"] <= viewport["width"], (box, viewport)
+    for y in (box["y"] + 4, box["y"] + box["height"] - 4):
+        on_top = what.evaluate(
+            "(node, [x, y]) => node.contains(document.elementFromPoint(x, y))",
+            [box["x"] + box["width"] / 2, y],
+        )
+        assert on_top, f"something else is on top of it at y={y}"
+
+
+def phone(browser: Browser) -> Page:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    return context.new_page()
+
+
 def test_the_whole_survey_in_the_page(sandbox: Sandbox, browser: Browser, tmp_path: Path) -> None:
     flow = sandbox.kikitori.catalog.current
     page = browser.new_page(viewport={"width": 1280, "height": 860})
@@ -165,16 +236,7 @@ def test_the_whole_survey_in_the_page(sandbox: Sandbox, browser: Browser, tmp_pa
     composer.fill("/survey")
     composer.press("Enter")
 
-    handled: list[str] = []
-    asked: list[str] = []
-    while True:
-        prompt = page.wait_for_function(NEXT_PROMPT_JS, arg=handled, timeout=10_000).json_value()
-        handled.append(prompt["ts"])
-        if prompt["question"] is None:
-            break  # the review
-        question = flow.by_id[prompt["question"]]
-        asked.append(question.id)
-        answer(page, prompt["ts"], question.type, ANSWERS[question.id])
+    handled, asked = answer_until(page, flow, None)
     assert asked == list(ANSWERS)
 
     review = page.locator(f'#dm-timeline article[data-ts="{handled[-1]}"]')
@@ -185,7 +247,7 @@ def test_the_whole_survey_in_the_page(sandbox: Sandbox, browser: Browser, tmp_pa
     expect(dialog).to_contain_text("送信後は修正できません")
     dialog.get_by_role("button", name="送信する").click()
 
-    receipt_message = page.locator("#dm-timeline article.msg", has_text="受付番号")
+    receipt_message = page.locator("#dm-timeline article.msg", has_text="受付番号").last
     expect(receipt_message).to_be_visible()
     receipt = re.search(r"\d{4}-\d{4}", receipt_message.inner_text())
     assert receipt is not None
@@ -269,3 +331,149 @@ def test_moving_the_clock_shows_a_reminder_and_then_the_escalation(
     expect(admin_channel).to_contain_text(PEOPLE[1].name)
     save(page, tmp_path, "escalation.png")
     page.close()
+
+
+def test_a_date_typed_with_the_keyboard_reaches_the_bot_whole(
+    sandbox: Sandbox, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack's datepicker reports only a whole date. Typed field by field, the date input has a value
+    (0002-08-15) from the first digit of the year; only the confirmed, complete date may reach the bot."""
+    received = record_requests(sandbox, monkeypatch)
+    # In this locale Chromium's date field reads month/day/year, the order typed below.
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(sandbox.url)
+    page.get_by_role("button", name="/survey", exact=True).click()
+    handled, _ = answer_until(page, sandbox.kikitori.catalog.current, "q10_date")
+    message = page.locator(f'#dm-timeline article[data-ts="{handled[-1]}"]')
+    day = message.locator('input[type="date"]')
+
+    day.focus()
+    page.keyboard.type("08152", delay=20)  # the year cut short: 0002-08-15 in the field
+    page.locator("#dm-title").click()  # leaving the field does not send it either
+    page.wait_for_timeout(500)  # room for anything sent to reach the bot
+    assert picked(received, "datepicker") == []
+    expect(message).to_contain_text("年(4桁)・月・日まで入力してください")
+    day.focus()
+    page.keyboard.type("08152025", delay=20)
+    expect(message).to_contain_text("Enter キーを押すか、欄の外に移ると確定します")
+    page.wait_for_timeout(500)
+    assert picked(received, "datepicker") == []
+    page.keyboard.press("Enter")
+
+    dm = page.locator("#dm-timeline")
+    expect(dm).to_contain_text("令和7年8月15日")
+    time_prompt = page.wait_for_function(NEXT_PROMPT_JS, arg=handled, timeout=10_000).json_value()
+    assert time_prompt["question"] == "q10_time"
+    assert picked(received, "datepicker") == ["2025-08-15"]
+    assert not re.search(r"(?<!令和7)年8月15日", dm.inner_text())
+
+    # The time picker likewise: typed, then confirmed by leaving the field.
+    moment = page.locator(f'#dm-timeline article[data-ts="{time_prompt["ts"]}"] input[type="time"]')
+    moment.focus()
+    page.keyboard.type("1030A", delay=20)
+    page.locator("#dm-title").click()
+    expect(dm).to_contain_text("午前10時30分")
+    assert picked(received, "timepicker") == ["10:30"]
+    context.close()
+
+
+def test_mentioning_someone_from_the_message_box(
+    sandbox: Sandbox, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing @ offers the workspace's people; the chosen one goes out as Slack sends a mention:
+    <@U…|username> in a slash command's text (should_escape), <@U…> in a message. On a phone, by tapping."""
+    received = record_requests(sandbox, monkeypatch)
+    respondent = PEOPLE[1]
+    due = sandbox.clock().astimezone(sandbox.clock.timezone).date() + timedelta(days=30)
+    page = phone(browser)
+    page.goto(sandbox.url)
+    page.locator("#person").select_option(ADMIN.id)
+    expect(page.locator("#admin-note")).to_contain_text("メンバーです")
+    composer = page.get_by_label("メッセージまたはスラッシュコマンド")
+    people = page.get_by_role("listbox", name="メンションする人")
+
+    composer.tap()
+    composer.press_sequentially("/survey assign @")
+    expect(people.get_by_role("option")).to_have_count(len(PEOPLE))
+    composer.press_sequentially("naga")  # the Slack username matches as well as the name
+    expect(people.get_by_role("option")).to_have_count(1)
+    assert_in_viewport(page, people)
+    people.get_by_role("option", name=re.compile(respondent.name)).tap()
+    expect(people).to_be_hidden()
+    expect(composer).to_have_value(f"/survey assign @{respondent.name} ")
+    composer.press_sequentially(f"期限 {due:%Y-%m-%d}")
+    composer.press("Enter")
+
+    replied = f"@{respondent.name} さんに依頼を送りました。"
+    expect(page.locator("#dm-timeline")).to_contain_text(replied)
+    commands = [fields for fields in received if fields.get("command") == "/survey"]
+    assert commands[-1]["text"] == f"assign <@{respondent.id}|{respondent.handle}> 期限 {due:%Y-%m-%d}"
+    admin_dm = sandbox.fake.dm_channel(ADMIN.id)
+    shown = sandbox.fake.ephemeral(admin_dm, ADMIN.id) + sandbox.fake.messages(admin_dm)
+    assert any(f"<@{respondent.id}> さんに依頼を送りました。" in str(m) for m in shown), shown
+    # The invitation itself reaches the respondent's DM (through the bot's outbox).
+    sandbox.fake.wait_for(lambda: sandbox.fake.messages(sandbox.fake.dm_channel(respondent.id)), timeout=10)
+
+    # In a plain message the keyboard chooses too (Enter), and the text carries <@U…>.
+    composer.press_sequentially("@長岡")
+    expect(people.get_by_role("option")).to_have_count(1)
+    composer.press("Enter")
+    expect(composer).to_have_value(f"@{respondent.name} ")
+    composer.press_sequentially("さんに依頼しました。")
+    composer.press("Enter")
+    expect(page.locator("#dm-timeline")).to_contain_text(f"@{respondent.name} さんに依頼しました。")
+    events = [body["event"] for body in received if body.get("type") == "event_callback"]
+    assert events[-1]["text"] == f"<@{respondent.id}> さんに依頼しました。"
+    page.context.close()
+
+
+def test_phone_department_suggestions_open_where_they_can_be_seen(sandbox: Sandbox, browser: Browser) -> None:
+    """The 所属 question sits at the bottom of the timeline, just above the message box: its options
+    must open where the person sees them (here above the box), not under the message box."""
+    page = phone(browser)
+    page.goto(sandbox.url)
+    page.get_by_role("button", name="/survey", exact=True).click()
+    prompt = page.wait_for_function(NEXT_PROMPT_JS, arg=[], timeout=10_000).json_value()
+    message = page.locator(f'#dm-timeline article[data-ts="{prompt["ts"]}"]')
+    search = message.get_by_role("combobox")
+    search.tap()
+    options = message.get_by_role("listbox")
+    expect(options.get_by_role("option").first).to_be_visible()
+    assert_in_viewport(page, options)
+
+    search.fill("法務")
+    choice = options.get_by_role("option", name=ANSWERS["org"][1], exact=True)
+    expect(choice).to_have_count(1)
+    assert_in_viewport(page, options)
+    choice.tap()
+    expect(page.locator("#dm-timeline")).to_contain_text("回答済み 1問")
+    page.context.close()
+
+
+def test_phone_admin_channel_opens_at_its_latest_message(sandbox: Sandbox, browser: Browser) -> None:
+    """On a phone the admin channel is hidden until its tab is chosen; it then shows its newest message."""
+    fake = sandbox.fake
+
+    def bot_posts(text: str) -> None:  # as the bot would, through the Web API
+        fake.dispatch("chat.postMessage", {"channel": ADMIN_CHANNEL_ID, "text": text}, fake.token)
+
+    for number in range(1, 31):
+        bot_posts(f"お知らせ {number}")
+    page = phone(browser)
+    page.goto(sandbox.url)
+    channel = page.locator("#admin-timeline")
+    expect(channel.locator("article.msg")).to_have_count(30)  # rendered while the DM pane is shown
+    page.get_by_role("tab", name="管理者チャンネル").click()
+    latest = channel.locator("article.msg").last
+    expect(latest).to_contain_text("お知らせ 30")
+    expect(latest).to_be_in_viewport()
+    expect(channel.locator("article.msg").first).not_to_be_in_viewport()
+
+    # Back to the DM and again to the channel, after a new message came while it was hidden.
+    page.get_by_role("tab", name="メッセージ").click()
+    bot_posts("お知らせ 31")
+    expect(channel.locator("article.msg")).to_have_count(31)
+    page.get_by_role("tab", name="管理者チャンネル").click()
+    expect(channel.locator("article.msg").last).to_be_in_viewport()
+    page.context.close()

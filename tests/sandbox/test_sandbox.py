@@ -114,10 +114,22 @@ def test_the_real_bot_answers_what_a_person_does_in_the_page(sandbox: Sandbox) -
     }
     assert post(sandbox, "/api/interact", chosen)["ok"]
     wait_for(lambda: any(m["text"] == "氏名" for m in state(sandbox)["dm"]["messages"]))
-    # The command's reply is shown to this person only.
-    mine = state(sandbox)["dm"]["messages"]
-    assert any(m["ephemeral"] and "ダイレクトメッセージ" in m["text"] for m in mine)
+    # In the bot's DM the command's answer is the question itself, and no one else sees it.
+    assert not any(m["ephemeral"] for m in state(sandbox)["dm"]["messages"])
     assert state(sandbox, PEOPLE[1].id)["dm"]["messages"] == []
+    # Elsewhere the command's reply says where the answer goes, shown to that person only.
+    help_in_channel = {
+        "user": ADMIN.id,
+        "type": "command",
+        "text": "/survey ヘルプ",
+        "channel": ADMIN_CHANNEL_ID,
+    }
+    assert post(sandbox, "/api/interact", help_in_channel)["ok"]
+    in_channel = wait_for(
+        lambda: [m for m in state(sandbox, ADMIN.id)["admin"]["messages"] if m["ephemeral"]]
+    )
+    assert "ダイレクトメッセージ" in in_channel[-1]["text"]
+    assert not any(m["ephemeral"] for m in state(sandbox)["admin"]["messages"])
 
 
 def test_unchanged_state_is_not_sent_again(sandbox: Sandbox) -> None:
