@@ -42,7 +42,7 @@ class Answering:
         from_message_box: bool = False,
     ) -> Replies:
         """An answer from the question's element (`typed`: the text as typed, kept after an error).
-        From the message box, an error is also said at the bottom of the DM, where the person typed."""
+        From the message box, an error comes with the question asked again at the bottom of the DM."""
         out = Replies(actor.user_id)
         found = self.drafts.question_of(actor, ref, posted, out)
         if found is None:
@@ -54,15 +54,14 @@ class Answering:
         try:
             applied = apply_answer(flow, draft.answers, question.id, raw, today=self.drafts.clock.today())
         except InvalidAnswer as error:
-            if from_message_box:
-                out.tell(None, error.message)
             # Show the message next to the input; the draft is unchanged and what was typed stays.
+            # Typed in the message box, the question comes again at the bottom, where the person is.
             self.drafts.show_question(
                 actor,
                 draft,
                 flow,
                 question,
-                posted,
+                None if from_message_box else posted,
                 out,
                 error=error.message,
                 typed=typed,

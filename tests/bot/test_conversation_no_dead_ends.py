@@ -16,7 +16,7 @@ from bot.app import Kikitori
 from flows.engine import apply_answer
 from sandbox import slack_payloads as sr
 from sandbox.fake_slack import FakeSlack
-from tests.bot.harness import ADMIN, Person, start_and_answer_org, wait_until_found
+from tests.bot.harness import ADMIN, Clock, Person, build_bot, start_and_answer_org, wait_until_found
 
 ORG_ANSWER = {"code": "010020", "name": "総務部 法務文書課"}
 BEFORE_Q21_6 = {
@@ -238,10 +238,9 @@ def test_what_is_typed_in_the_dm_answers_the_current_question(bot: Kikitori, res
     respondent.question("q2_age", after=len(respondent.messages()) - 1)
     say(respondent, "30代")
     respondent.question("q3_years_employed", after=len(respondent.messages()) - 1)
-    say(respondent, "abc")
-    wait_until_found(
-        respondent.fake, lambda: any("数字で入力してください" in e for e in ephemerals(respondent))
-    )
+    say(respondent, "abc")  # not a number: the question again, at the bottom, with what to do
+    again = respondent.wait_for_message(lambda m: "数字で入力してください" in str(m.get("blocks")))
+    assert "|q3_years_employed|input" in str(again["blocks"])
     say(respondent, "８年目")
     respondent.question("q4_years_in_unit", after=len(respondent.messages()) - 1)
     answers = draft_of(bot, respondent).answers
@@ -339,6 +338,27 @@ def test_the_receipt_reaches_the_respondent_whatever_fails(
     )
     respondent.act(told, refs.START_NEW)
     respondent.question("org", after=before)
+
+
+def test_a_process_that_dies_right_after_the_submission_loses_no_receipt(
+    bot: Kikitori, respondent: Person, fake_slack: FakeSlack, clock: Clock
+) -> None:
+    prepare(bot, respondent, {**ALL_BUT_CONTRACTORS, "q_uses_contractors": "していない"})
+    respondent.command("再開")
+    review = respondent.wait_for_message(lambda m: m.get("text") == texts.REVIEW_TITLE)
+    bot.stop_timers()  # this process will send nothing more: it dies right after the commit
+    respondent.act(review, refs.SUBMIT)
+    wait_until_found(fake_slack, lambda: storage.get_submission(bot.engine, draft_id=draft_id_of(review)))
+    survivor = build_bot(bot.engine, fake_slack, clock)  # another process, same database
+    survivor.deliver()
+    receipt = respondent.wait_for_message(lambda m: "ご回答ありがとうございました" in str(m.get("blocks")))
+    assert "2026-0001" in str(receipt["blocks"]) and fake_slack.messages("C0ADMIN001")
+
+
+def draft_id_of(message: dict[str, Any]) -> int:
+    ref = refs.DraftRef.decode(next(b["block_id"] for b in message["blocks"] if b.get("block_id")))
+    assert ref is not None
+    return ref.draft_id
 
 
 def _outbox_errors(engine: Engine) -> list[str]:

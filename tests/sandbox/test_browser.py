@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+import storage
 from bot import texts
 from flows.model import Flow
 from sandbox import Sandbox
@@ -476,4 +477,187 @@ def test_phone_admin_channel_opens_at_its_latest_message(sandbox: Sandbox, brows
     expect(channel.locator("article.msg")).to_have_count(31)
     page.get_by_role("tab", name="管理者チャンネル").click()
     expect(channel.locator("article.msg").last).to_be_in_viewport()
+    page.context.close()
+
+
+def message_at(page: Page, ts: str) -> Locator:
+    return page.locator(f'#dm-timeline article[data-ts="{ts}"]')
+
+
+def stored_answers(sandbox: Sandbox, person_id: str = PEOPLE[0].id) -> dict[str, Any]:
+    """What the bot saved for the person's open draft, read from the sandbox's database."""
+    draft = storage.find_active_draft(
+        sandbox.kikitori.engine,
+        team_id=sp.TEAM_ID,
+        user_id=person_id,
+        flow_id=sandbox.kikitori.catalog.current.id,
+    )
+    assert draft is not None
+    return dict(draft.answers)
+
+
+def actions_named(received: list[dict[str, Any]], action_id: str) -> list[dict[str, Any]]:
+    """The block_actions payloads the bot received for `action_id`, in order."""
+    return [
+        payload
+        for payload in received
+        if payload.get("type") == "block_actions"
+        and any(action["action_id"] == action_id for action in payload["actions"])
+    ]
+
+
+def test_the_answer_shown_again_after_going_back_is_kept_with_its_button(
+    sandbox: Sandbox, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """戻る shows 質問2 again with 30代 chosen. Choosing 30代 again sends nothing (as in Slack), so the
+    way forward is 「この回答のまま次へ」: 質問3 comes back and 質問2's answer is still 30代."""
+    flow = sandbox.kikitori.catalog.current
+    received = record_requests(sandbox, monkeypatch)
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(sandbox.url)
+    page.get_by_role("button", name="/survey", exact=True).click()
+    handled, asked = answer_until(page, flow, "q3_years_employed")
+    assert asked[-1] == "q2_age"
+    assert stored_answers(sandbox)["q2_age"] == ANSWERS["q2_age"]
+
+    third = message_at(page, handled[-1])
+    third.get_by_role("button", name=texts.BUTTON_BACK, exact=True).click()
+    again = page.wait_for_function(NEXT_PROMPT_JS, arg=handled, timeout=10_000).json_value()
+    assert again["question"] == "q2_age"
+    handled.append(again["ts"])
+    expect(third).to_contain_text(texts.WENT_BACK)  # the message left behind says where the person went
+    second = message_at(page, again["ts"])
+    expect(second.get_by_role("radio", name=ANSWERS["q2_age"], exact=True)).to_be_checked()
+    expect(second.get_by_role("radio", checked=True)).to_have_count(1)
+    keep = second.get_by_role("button", name=texts.BUTTON_KEEP_CURRENT)
+    expect(keep).to_be_visible()
+
+    # Choosing the selected option again is no change: the browser, like Slack, reports nothing.
+    before = len(received)
+    second.get_by_role("radio", name=ANSWERS["q2_age"], exact=True).click()
+    page.wait_for_timeout(500)
+    assert actions_named(received[before:], "kk_answer") == []
+
+    keep.click()
+    back_at_three = page.wait_for_function(NEXT_PROMPT_JS, arg=handled, timeout=10_000).json_value()
+    assert back_at_three["question"] == "q3_years_employed"
+    assert len(actions_named(received, "kk_keep_current")) == 1
+    # 質問2's message now shows the answer it kept, with its 修正 button; 質問3 asks afresh.
+    expect(second).to_contain_text(flow.by_id["q2_age"].label)
+    expect(second).to_contain_text(ANSWERS["q2_age"])
+    expect(second.get_by_role("button", name=texts.BUTTON_EDIT)).to_be_visible()
+    expect(second.get_by_role("radio")).to_have_count(0)
+    expect(message_at(page, back_at_three["ts"]).get_by_role("textbox")).to_have_value("")
+    answers = stored_answers(sandbox)
+    assert answers["q2_age"] == ANSWERS["q2_age"]
+    assert "q3_years_employed" not in answers
+    assert errors == []
+    page.close()
+
+
+def checkbox_ticks(sandbox: Sandbox, channel: str, ts: str) -> list[str]:
+    """The values the message's checkboxes hold as the bot last sent it (its initial_options)."""
+    message = next(m for m in sandbox.fake.messages(channel) if m["ts"] == ts)
+    for _, element in sp.iter_elements(message["blocks"]):
+        if element["type"] == "checkboxes":
+            return [option["value"] for option in element.get("initial_options", [])]
+    raise AssertionError("the message has no checkboxes")
+
+
+def ticked_on_page(message: Locator) -> list[str]:
+    return message.locator('input[type="checkbox"]').evaluate_all(
+        "(boxes) => boxes.filter((box) => box.checked).map((box) => box.value)"
+    )
+
+
+def sent_ticks(payload: dict[str, Any]) -> list[str]:
+    """The checkboxes' selected options in a block_actions payload's state.values."""
+    found = [
+        [option["value"] for option in element.get("selected_options", [])]
+        for block in payload["state"]["values"].values()
+        for element in block.values()
+        if element["type"] == "checkboxes"
+    ]
+    assert len(found) == 1, payload["state"]
+    return found[0]
+
+
+def test_phone_ticks_survive_an_exclusive_choice_error_and_untick_as_expected(
+    sandbox: Sandbox, browser: Browser, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """質問21‐6: 「理解を示してくれた」 with 「特に反応はなかった」 (exclusive) is flagged at once and
+    again on 次へ, both ticks kept; unticking the exclusive one clears the flag and 次へ saves the rest.
+    After every update of the message the page shows exactly the ticks the message holds."""
+    flow = sandbox.kikitori.catalog.current
+    received = record_requests(sandbox, monkeypatch)
+    channel = sandbox.fake.dm_channel(PEOPLE[0].id)
+    page = phone(browser)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(sandbox.url)
+    page.get_by_role("button", name="/survey", exact=True).tap()
+    handled, _ = answer_until(page, flow, "q21_6_reactions")
+    ts = handled[-1]
+    message = message_at(page, ts)
+    understood = "理解を示してくれた"
+    no_reaction = "特に反応はなかった"
+    understood_box = message.get_by_role("checkbox", name=understood, exact=True)
+    no_reaction_box = message.get_by_role("checkbox", name=no_reaction + texts.EXCLUSIVE_MARK, exact=True)
+    warning = f"「{no_reaction}」は他の選択肢と同時に選べません"
+
+    def shows_the_message_ticks(expected: list[str]) -> None:
+        """The bot's message holds `expected` and the page shows just those, once it has caught up."""
+        sandbox.fake.wait_for(lambda: checkbox_ticks(sandbox, channel, ts) == expected, timeout=10)
+        expect(message.locator('input[type="checkbox"]:checked')).to_have_count(len(expected))
+        assert sorted(ticked_on_page(message)) == sorted(expected)
+
+    understood_box.tap()
+    expect(understood_box).to_be_checked()
+    edits = sandbox.fake.edit_count(channel, ts)
+    no_reaction_box.tap()
+    # The conflict is flagged at once (chat.update), both ticks kept in the updated message.
+    expect(message).to_contain_text(warning)
+    assert sandbox.fake.edit_count(channel, ts) == edits + 1
+    shows_the_message_ticks([understood, no_reaction])
+    expect(understood_box).to_be_checked()
+    expect(no_reaction_box).to_be_checked()
+    # On the phone the warning is seen right under the boxes, and nothing is wider than the screen.
+    warning_line = message.get_by_text(warning)
+    choices = message.get_by_role("group")
+    expect(warning_line).to_be_in_viewport()
+    expect(no_reaction_box).to_be_in_viewport()
+    below, above = warning_line.bounding_box(), choices.bounding_box()
+    assert below is not None and above is not None
+    assert 0 <= below["y"] - (above["y"] + above["height"]) < 40, (above, below)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    save(page, tmp_path, "multi-warning.png")
+
+    # 次へ with the conflict: the error again, the ticks kept, nothing saved.
+    edits = sandbox.fake.edit_count(channel, ts)
+    message.get_by_role("button", name=texts.BUTTON_NEXT, exact=True).tap()
+    sandbox.fake.wait_for(lambda: sandbox.fake.edit_count(channel, ts) > edits, timeout=10)
+    expect(message).to_contain_text(warning)
+    shows_the_message_ticks([understood, no_reaction])
+    assert sent_ticks(actions_named(received, "kk_next")[-1]) == [understood, no_reaction]
+    assert "q21_6_reactions" not in stored_answers(sandbox)
+
+    # Unticking the exclusive choice unticks it (and it stays so when the bot takes the flag away).
+    no_reaction_box.tap()
+    expect(no_reaction_box).not_to_be_checked()
+    expect(message).not_to_contain_text(warning)
+    shows_the_message_ticks([understood])
+    expect(no_reaction_box).not_to_be_checked()
+    expect(understood_box).to_be_checked()
+    assert sent_ticks(actions_named(received, "kk_toggle")[-1]) == [understood]
+
+    message.get_by_role("button", name=texts.BUTTON_NEXT, exact=True).tap()
+    following = page.wait_for_function(NEXT_PROMPT_JS, arg=handled, timeout=10_000).json_value()
+    assert following["question"] == "q22_causes"
+    assert sent_ticks(actions_named(received, "kk_next")[-1]) == [understood]
+    assert stored_answers(sandbox)["q21_6_reactions"] == [understood]
+    expect(message).to_contain_text(understood)
+    expect(message).not_to_contain_text(no_reaction)
+    assert errors == []
     page.context.close()
