@@ -77,7 +77,8 @@ class Answering:
                     DraftRef(draft.id or 0, draft.version, question.id),
                     dropped=applied.dropped,
                     added=applied.added,
-                )
+                ),
+                live_for=draft.id,  # the question it came from can no longer be acted on
             )
             return out
         self._commit(actor, draft, flow, question, applied, posted, out)
