@@ -1,4 +1,5 @@
-"""`python -m bot`: run the bot in the mode the settings call for (see bot/runner.py)."""
+"""`python -m bot`: run the bot in the mode the settings call for (see bot/runner.py), or
+`python -m bot export …`: write the submitted answers to a file (see bot/results/cli.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.results.cli import COMMAND as EXPORT
+from bot.results.cli import add_export_command, run_export
 from bot.runner import Mode, choose_mode, prepare, run_http, run_socket_mode
 from bot.settings import Settings, SettingsError
 
@@ -25,12 +28,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     group.add_argument("--socket-mode", action="store_const", const=Mode.SOCKET, dest="mode")
     group.add_argument("--http", action="store_const", const=Mode.HTTP, dest="mode")
     group.add_argument("--sandbox", action="store_const", const=Mode.SANDBOX, dest="mode")
+    # Without a subcommand the flags above choose how the bot runs; `export` writes a file and exits.
+    commands = parser.add_subparsers(dest="command", metavar="{export}")
+    add_export_command(commands)
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
     except SettingsError as problem:
         print(f"Cannot start: {problem}", file=sys.stderr)
         return 2
+    if args.command == EXPORT:
+        return run_export(args, settings)
     configure_logging(settings.log_level)
     choice = choose_mode(settings, args.mode)
     if choice.problem:

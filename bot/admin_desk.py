@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Engine
 
@@ -13,9 +14,11 @@ from bot.clock import Clock
 from bot.conversation import Actor
 from bot.flow_catalog import FlowCatalog
 from bot.rendering.admin import full_answers_view
+from bot.rendering.admin_home import AdminHomeState, admin_home_view
 from bot.rendering.status import Outstanding, status_message
 from bot.replies import Posted, Replies
 from bot.settings import Settings
+from flows.display import display_answer
 from flows.engine import progress
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,47 @@ class AdminDesk:
             due_date=chased.due_date,
             escalated=chased.escalated_at is not None,
         )
+
+    def home(self, actor: Actor, note: str | None = None) -> Replies:
+        """The administrators' Home: this fiscal year's and month's submissions, the latest five,
+        the outstanding, and 集計 / エクスポート for a period."""
+        flow = self.catalog.current
+        today = self.clock.today()
+        fiscal = today.year if today.month >= 4 else today.year - 1
+        zone = self.clock.timezone
+        year_start = datetime.combine(date(fiscal, 4, 1), time.min, tzinfo=zone)
+        month_start = datetime.combine(today.replace(day=1), time.min, tzinfo=zone)
+        tomorrow = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
+        org = next((q for q in flow.questions if q.type == "org"), None)
+        latest = tuple(
+            (
+                made.receipt_number,
+                display_answer(org, made.answers.get(org.id)) if org and made.answers.get(org.id) else "",
+                self.clock.local(made.submitted_at),
+            )
+            for made in storage.latest_submissions(self.engine, limit=5)
+        )
+        rows = storage.outstanding(self.engine, team_id=actor.team_id, flow_ids=[flow.id])
+        state = AdminHomeState(
+            title=flow.title,
+            year_label=texts.fiscal_year_name(fiscal),
+            this_year=storage.count_submissions(self.engine, start=year_start, end=tomorrow),
+            month_label=texts.month_name(today),
+            this_month=storage.count_submissions(self.engine, start=month_start, end=tomorrow),
+            latest=latest,
+            outstanding=len(rows),
+            started=sum(1 for row in rows if row.kind == "draft"),
+            periods=(
+                (texts.PERIOD_THIS_YEAR, f"{fiscal}-04-01..{fiscal + 1}-03-31"),
+                (texts.PERIOD_LAST_YEAR, f"{fiscal - 1}-04-01..{fiscal}-03-31"),
+                (texts.PERIOD_THIS_MONTH, f"{today:%Y-%m}"),
+                (texts.PERIOD_ALL, ""),
+            ),
+            note=note,
+        )
+        out = Replies(actor.user_id)
+        out.publish_home(admin_home_view(state))
+        return out
 
     def show_full_answers(
         self, actor: Actor, draft_id_text: str, trigger_id: str, posted: Posted | None

@@ -30,6 +30,7 @@ from bot.reminders.rules import ReminderRules
 from bot.reminders.service import Reminders
 from bot.rendering.conversation import superseded_message
 from bot.replies import Posted
+from bot.results_desk import ResultsDesk
 from bot.settings import Settings
 from bot.slack_client import make_outbox_client, make_web_client
 from bot.slack_gateway import DmChannels, SlackGateway
@@ -164,6 +165,7 @@ def create_app(
         desk=AdminDesk(engine=engine, settings=settings, catalog=catalog, clock=the_clock),
         invitations=invitations,
         reminders=reminders,
+        results=ResultsDesk(engine=engine, settings=settings, catalog=catalog, clock=the_clock),
         gateway=gateway,
     )
     app = App(

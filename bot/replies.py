@@ -54,7 +54,18 @@ class PublishHome:
     view: dict[str, Any]
 
 
-Reply = Say | Update | Tell | OpenView | PublishHome
+@dataclass(frozen=True)
+class Upload:
+    """A file for the person, in their DM only (exports and charts never go to a channel)."""
+
+    user_id: str
+    filename: str
+    content: bytes
+    title: str
+    comment: str | None = None
+
+
+Reply = Say | Update | Tell | OpenView | PublishHome | Upload
 
 
 @dataclass
@@ -76,6 +87,9 @@ class Replies:
 
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         self.items.append(OpenView(trigger_id, view))
+
+    def upload(self, filename: str, content: bytes, title: str, comment: str | None = None) -> None:
+        self.items.append(Upload(self.user_id, filename, content, title, comment))
 
     def publish_home(self, view: dict[str, Any]) -> None:
         self.items.append(PublishHome(self.user_id, view))

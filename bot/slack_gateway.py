@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.rendering.elements import Message
-from bot.replies import OpenView, Posted, PublishHome, Replies, Reply, Say, Tell, Update
+from bot.replies import OpenView, Posted, PublishHome, Replies, Reply, Say, Tell, Update, Upload
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,15 @@ class SlackGateway:
                 self.client.views_open(trigger_id=trigger_id, view=view)
             case PublishHome(user_id, view):
                 self.client.views_publish(user_id=user_id, view=view)
+            case Upload(user_id, filename, content, title, comment):
+                # files.getUploadURLExternal → the upload → files.completeUploadExternal, into the DM.
+                self.client.files_upload_v2(
+                    channel=self.dm_channel(user_id),
+                    filename=filename,
+                    content=content,
+                    title=title,
+                    initial_comment=comment,
+                )
 
     # --- messages ------------------------------------------------------------------------------
 

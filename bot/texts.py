@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flows.display import format_date_ja, format_time_ja
+from flows.display import era_year, format_date_ja, format_time_ja
 from flows.engine import Progress
+from flows.model import QuestionType
 
 # --- dates and progress ---------------------------------------------------------------------------
 
@@ -337,6 +338,103 @@ def status_more(count: int) -> str:
     return f"ほか {count}件は表示しきれませんでした。"
 
 
+# --- results: statistics and exports ----------------------------------------------------------------
+
+ADMIN_HOME_TITLE = "管理者メニュー"
+ADMIN_HOME_LATEST = "最近の回答"
+ADMIN_HOME_NO_SUBMISSION = "まだ回答はありません。"
+ADMIN_HOME_PERIOD = "期間"
+BUTTON_STATS = "集計"
+BUTTON_EXPORT = "エクスポート(Excel)"
+ADMIN_HOME_RESULTS_NOTE = "集計・エクスポートは、ボットとのメッセージ(あなただけが見られます)に届きます。"
+PERIOD_THIS_YEAR = "今年度"
+PERIOD_LAST_YEAR = "前年度"
+PERIOD_THIS_MONTH = "今月"
+
+
+def admin_home_counts(year_label: str, this_year: int, month_label: str, this_month: int) -> str:
+    return f"{year_label}の回答 *{this_year}件*・{month_label} *{this_month}件*"
+
+
+def admin_home_outstanding(total: int, started: int) -> str:
+    return f"未提出 {total}件(回答途中 {started}件・未着手 {total - started}件)。詳しくは `/survey 状況`。"
+
+
+def admin_home_latest_line(receipt: str, department: str, at: datetime) -> str:
+    return f"• {receipt}  {department}  {moment_text(at)}"
+
+
+RESULTS_ADMINS_ONLY = ADMINS_ONLY + "(集計・エクスポートは管理者が行います)"
+RESULTS_ACCEPTED = "作成しています。できあがったらボットとのメッセージでお送りします。"
+RESULTS_NONE = "この条件に当てはまる回答はありません。"
+RESULTS_USAGE = (
+    "使い方: `/survey 集計 [期間] [所属 キーワード]`、`/survey export [期間] [所属 キーワード]`"
+    "(期間の例: 2026年度、令和8年度、今年度、2026-04、2026-04-01..2027-03-31)"
+)
+STATS_TITLE = "集計結果"
+STATS_BY_MONTH = "月別の件数"
+STATS_CROSS_TABS = "クロス集計"
+STATS_NUMBERS = "数値の質問"
+STATS_NO_ANSWER = "回答なし"
+EXPORT_COMMENT = "回答のエクスポートです。個人情報を含みます。取り扱いにご注意ください(チャンネルへの共有は避けてください)。"
+PERIOD_ALL = "全期間"
+
+
+def stats_heading(title: str, period: str, department: str | None, submissions: int) -> str:
+    where = f"・所属「{department}」" if department else ""
+    return f"*{title}*\\n{period}{where}:回答 *{submissions}件*"
+
+
+SEPARATOR = "・"
+
+
+def items(count: int) -> str:
+    return f"{count}件"
+
+
+def month_name(day: date) -> str:
+    """令和8年4月"""
+    return f"{era_year(day)}{day.month}月"
+
+
+def fiscal_year_name(fiscal_year: int) -> str:
+    """令和8年度: the era of the calendar year the fiscal year ends in (2019年度 is 令和元年度)."""
+    return f"{era_year(date(fiscal_year, 12, 31))}度"
+
+
+def cross_tab_heading(title: str, respondents: int) -> str:
+    return f"*{title}*(回答 {respondents}件)"
+
+
+def count_and_share(count: int, base: int) -> str:
+    share = f"{round(100 * count / base)}%" if base else "—"
+    return f"{count}件 ({share})"
+
+
+def chart_base(respondents: int, multi: bool) -> str:
+    return f"(回答者{respondents}人中・複数選択)" if multi else f"(回答 {respondents}件)"
+
+
+def share_note(multi: bool) -> str:
+    return (
+        "割合は回答者数に対するもの(複数選択のため合計は100%を超えます)"
+        if multi
+        else "割合は回答数に対するもの"
+    )
+
+
+def number_line(count: int, median: float | None, minimum: int | None, maximum: int | None, unit: str) -> str:
+    if not count:
+        return "回答なし"
+    middle = f"{median:g}" if median is not None else "—"
+    return f"回答 {count}件・中央値 {middle}{unit}・最小 {minimum}{unit}・最大 {maximum}{unit}"
+
+
+def exported(rows: int, period: str, department: str | None) -> str:
+    where = f"・所属「{department}」" if department else ""
+    return f"{period}{where}の回答 {rows}件をエクスポートしました。"
+
+
 # --- reminders, invitations, escalations ------------------------------------------------------------
 
 SNOOZE_NOTE = "「あとで」を押すと、次の営業日の朝にもう一度お知らせします。途中までの回答は保存されています。"
@@ -391,3 +489,132 @@ NO_DUE_DATE = "なし"
 
 def times(count: int) -> str:
     return f"{count}回"
+
+
+# --- results: the export file, periods, the command line ---------------------------------------------
+
+# --- periods ----------------------------------------------------------------------------------------
+
+
+def day_label(day: date) -> str:
+    """令和8年4月1日: a bound of a period, without the weekday."""
+    return f"{era_year(day)}{day.month}月{day.day}日"
+
+
+def range_label(start: date, end: date) -> str:
+    return f"{day_label(start)}〜{day_label(end)}"
+
+
+def fiscal_year_label(fiscal_year: int, start: date, end: date) -> str:
+    """令和8年度(令和8年4月1日〜令和9年3月31日). The era of a fiscal year is the one its calendar
+    year ends in: April 2019 was still 平成31年, but that year is 令和元年度."""
+    return f"{era_year(date(fiscal_year, 12, 31))}度({range_label(start, end)})"
+
+
+def month_label(start: date, end: date) -> str:
+    """令和8年4月(令和8年4月1日〜令和8年4月30日)"""
+    return f"{era_year(start)}{start.month}月({range_label(start, end)})"
+
+
+PERIOD_EXAMPLES = "2026-04-01..2027-03-31、2026年度、令和8年度、今年度、前年度、2026-04、今月"
+
+
+def period_unreadable(typed: str) -> str:
+    return f"期間「{typed}」を読み取れません。{PERIOD_EXAMPLES} のように入力してください。"
+
+
+def period_impossible_day(typed: str) -> str:
+    return f"「{typed}」は存在しない日付です。"
+
+
+def period_reversed(start: date, end: date) -> str:
+    return f"期間の始まり({day_label(start)})が終わり({day_label(end)})より後になっています。"
+
+
+def period_unknown_era(typed: str) -> str:
+    return f"「{typed}」の元号と年を読み取れません(例: 令和8年度)。"
+
+
+# --- the file -----------------------------------------------------------------------------------------
+
+SHEET_ANSWERS = "回答"
+SHEET_QUESTIONS = "設問"
+SHEET_SUMMARY = "集計"
+
+HEADER_RECEIPT = "受付番号"
+HEADER_SUBMITTED_AT = "送信日時"
+HEADER_SUBMITTED_ON_JA = "送信日(和暦)"
+HEADER_ORG_CODE = "所属コード"
+HEADER_ORG_NAME = "所属名"
+
+
+def choice_flag_header(question_label: str, choice_label: str) -> str:
+    """質問13 漏えい等の内容: 氏名 — a 0/1 column of one choice of a multiple-choice question."""
+    return f"{question_label}: {choice_label}"
+
+
+def org_part_header(question_label: str, part: str) -> str:
+    """A second 所属 question (the first one has the 所属コード and 所属名 columns)."""
+    return f"{question_label}: {part}"
+
+
+CATALOGUE_HEADERS = ("質問ID", "項目", "見出し", "質問文", "形式", "選択肢", "表示条件", "回答しない", "版")
+TYPE_NAMES: dict[QuestionType, str] = {
+    "single": "単一選択",
+    "multi": "複数選択",
+    "integer": "数値",
+    "text": "短文",
+    "long_text": "長文",
+    "date": "日付",
+    "time": "時刻",
+    "org": "所属",
+}
+CHOICE_SEPARATOR = "、"
+OTHER_MARK = "(自由記述あり)"
+CATALOGUE_EXCLUSIVE_MARK = "(単独選択)"
+ALWAYS_ASKED = "常に表示"
+CAN_DECLINE = "可"
+CANNOT_DECLINE = "不可"
+CURRENT_VERSION = "現行"
+FOLLOW_UP_CONDITION = "その他を選んだとき"
+
+
+NO_ORG_QUESTION = "この調査には所属の質問がないため、所属では絞り込めません。"
+
+
+def version_label(version_id: int) -> str:
+    return f"第{version_id}版"
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+CLI_EXPORT_HELP = "回答をExcel(xlsx)またはCSVに書き出す"
+CLI_FORMAT_HELP = "ファイル形式(xlsx または csv)"
+CLI_FROM_HELP = "この日以降に送信された回答(YYYY-MM-DD)"
+CLI_TO_HELP = "この日までに送信された回答(YYYY-MM-DD、この日を含む)"
+CLI_PERIOD_HELP = f"期間(例: {PERIOD_EXAMPLES})"
+CLI_DEPARTMENT_HELP = "所属の絞り込み(所属コードの先頭、または所属名の一部)"
+CLI_OUTPUT_HELP = "書き出すファイル"
+CLI_PERIOD_AND_DATES = "--period と --from / --to は同時に指定できません。"
+DEPARTMENT_ALL = "全所属"
+
+
+def cli_bad_date(option: str, typed: str) -> str:
+    return f"{option} の日付「{typed}」を読み取れません(例: 2026-04-01)。"
+
+
+def cli_exported(rows: int, path: str) -> str:
+    return f"{rows}件の回答を {path} に書き出しました。"
+
+
+def cli_cannot_write(path: str, reason: str) -> str:
+    return f"エラー: {path} に書き出せません({reason})。"
+
+
+def cli_error(problem: str) -> str:
+    return f"エラー: {problem}"
+
+
+def export_filter(period: str, department: str | None) -> str:
+    """What the export record says of the filter: 令和8年度(…)/所属「総務」."""
+    return f"{period}/{f'所属「{department}」' if department else DEPARTMENT_ALL}"

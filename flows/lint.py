@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections import Counter
 
 from flows.load import FlowProblem, LoadedFlow
-from flows.model import DateSource, Equals, In, Includes, NotEquals, Question, atomic_conditions
+from flows.model import (
+    CHOICE_TYPES,
+    CrossTabSpec,
+    DateSource,
+    Equals,
+    In,
+    Includes,
+    NotEquals,
+    Question,
+    atomic_conditions,
+)
 from flows.paths import PathReport, explore
 
 # Slack's limits for what the bot renders (Block Kit reference).
@@ -17,6 +27,9 @@ SECTION_TEXT_MAX = 3000
 # The admin summary: a label heads a field of a section; the bot adds 受付番号 and 送信日時.
 SUMMARY_LABEL_MAX = 50
 SUMMARY_FIELDS_MAX = 20
+# The statistics: a cross tab's title heads a table (and a chart) that people read on the results page.
+CROSS_TAB_TITLE_MAX = 100
+CROSS_TABS_MAX = 20
 
 
 def lint(loaded: LoadedFlow) -> list[FlowProblem]:
@@ -30,6 +43,7 @@ def lint(loaded: LoadedFlow) -> list[FlowProblem]:
         report = explore(loaded.flow)
         problems.extend(_reachability(loaded, report))
     problems.extend(_admin_summary(loaded))  # does not affect paths, so checked regardless
+    problems.extend(_statistics(loaded))  # nor do the statistics
     return sorted(problems, key=lambda p: (p.line or 0, p.question_id or ""))
 
 
@@ -301,3 +315,79 @@ def _summary_reference(
     else:
         return []
     return [FlowProblem(loaded.source, line, None, message)]
+
+
+def _statistics(loaded: LoadedFlow) -> list[FlowProblem]:
+    statistics = loaded.flow.statistics
+    if statistics is None:
+        return []
+    problems = []
+
+    def problem(message: str, *location: str | int) -> None:
+        line = loaded.line_of(("statistics", *location))
+        problems.append(FlowProblem(loaded.source, line, None, message))
+
+    if len(statistics.cross_tabs) > CROSS_TABS_MAX:
+        problem(
+            f"statistics の cross_tabs は {CROSS_TABS_MAX} 個までです({len(statistics.cross_tabs)} 個)。"
+            "よく見る組み合わせに絞ってください。",
+            "cross_tabs",
+        )
+    seen_titles: set[str] = set()
+    for i, cross_tab in enumerate(statistics.cross_tabs):
+        at = ("cross_tabs", i)
+        title = cross_tab.title
+        if not title.strip():
+            problem("集計表の title が空白だけです。表の見出しを書いてください。", *at, "title")
+        elif len(title) > CROSS_TAB_TITLE_MAX:
+            problem(
+                f"集計表の title「{title[:20]}…」が {CROSS_TAB_TITLE_MAX} 文字を超えています({len(title)} 文字)。",
+                *at,
+                "title",
+            )
+        elif title in seen_titles:
+            problem(
+                f"集計表の title「{title}」が重複しています。表ごとに別の見出しにしてください。", *at, "title"
+            )
+        seen_titles.add(title)
+        for side in ("rows", "columns"):
+            message = _cross_tab_side(loaded, cross_tab, side)
+            if message is not None:
+                problem(message, *at, side)
+        types = [_question_type(loaded, question_id) for question_id in (cross_tab.rows, cross_tab.columns)]
+        # (a side that names no question is reported above: it may well be the org misspelt)
+        if cross_tab.department_digits is not None and None not in types and "org" not in types:
+            problem(
+                f"集計表「{title}」の department_digits は、rows か columns に所属(org)の質問を"
+                "指定したときだけ書けます。",
+                *at,
+                "department_digits",
+            )
+    return problems
+
+
+def _question_type(loaded: LoadedFlow, question_id: str) -> str | None:
+    question = loaded.flow.by_id.get(question_id)
+    return question.type if question is not None else None
+
+
+def _cross_tab_side(loaded: LoadedFlow, cross_tab: CrossTabSpec, side: str) -> str | None:
+    """What is wrong with the question a cross tab names as its rows or its columns, if anything."""
+    question_id = cross_tab.rows if side == "rows" else cross_tab.columns
+    question = loaded.flow.by_id.get(question_id)
+    name = f"集計表「{cross_tab.title}」の {side}"
+    if question is None:
+        return f"{name} の質問「{question_id}」はこのフローにありません。id を確認してください。"
+    if question.type == "org":
+        if cross_tab.department_digits is None:
+            return (
+                f"{name} は所属(org)の質問です。部局ごとに数えるため、department_digits"
+                "(所属コードの先頭の桁数、例: 2)を書いてください。"
+            )
+        return None
+    if question.type not in CHOICE_TYPES:
+        return (
+            f"{name} には選択式(single / multi)の質問か、所属(org)の質問を指定してください"
+            f"(「{question_id}」は {question.type} 型です)。"
+        )
+    return None

@@ -333,6 +333,25 @@ class AdminSummary(_Strict):
     fields: list[SummaryField] = Field(default_factory=list)
 
 
+# --- the statistics ---------------------------------------------------------------------------
+
+
+class CrossTabSpec(_Strict):
+    """One cross tabulation: `rows` × `columns`, each a single or multi question, or the org
+    question counted by department (the first `department_digits` characters of the 所属コード)."""
+
+    title: StrictStr = Field(min_length=1)
+    rows: Identifier
+    columns: Identifier
+    department_digits: StrictInt | None = Field(default=None, gt=0)  # for the side that is org
+
+
+class StatisticsSpec(_Strict):
+    """What the results page counts beyond every choice and number question: the cross tabs."""
+
+    cross_tabs: list[CrossTabSpec] = Field(default_factory=list)
+
+
 class Flow(_Strict):
     id: Identifier
     title: StrictStr = Field(min_length=1)
@@ -341,6 +360,7 @@ class Flow(_Strict):
     open_period: OpenPeriod
     contact: Contact | None = None
     admin_summary: AdminSummary | None = None
+    statistics: StatisticsSpec | None = None
     items: list[Item] = Field(min_length=1)
 
     @property

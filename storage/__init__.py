@@ -1,4 +1,5 @@
-"""Persistence: flow versions, drafts, submissions, the outbox and the department master.
+"""Persistence: flow versions, drafts, submissions, the outbox, the department master and the
+record of exports.
 
 Every public function is one unit of work in one transaction. It takes the engine first and
 returns detached values (SQLModel rows that never touch the database again, or frozen
@@ -25,11 +26,14 @@ from storage.errors import (
     FlowVersionNotFound,
 )
 from storage.events import first_delivery, forget_old_events
+from storage.exports import iter_submissions, list_exports, record_export, submission_versions
 from storage.flow_versions import FlowVersionInfo, load_flow, register_flow
 from storage.models import (
     Department,
     Draft,
     DraftStatus,
+    ExportRecord,
+    ExportSource,
     FlowVersion,
     Invitation,
     InvitationStatus,
@@ -55,8 +59,17 @@ from storage.reminders import (
     snooze,
 )
 from storage.submissions import get_submission, latest_submission, submit_draft
+from storage.tallies import count_submissions, latest_submissions
 
 __all__ = [
+    "ExportRecord",
+    "ExportSource",
+    "iter_submissions",
+    "list_exports",
+    "record_export",
+    "submission_versions",
+    "count_submissions",
+    "latest_submissions",
     "latest_draft_id",
     "latest_submission",
     "swap_live_message",

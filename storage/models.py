@@ -37,6 +37,7 @@ JSONValue = JSON().with_variant(JSONB(), "postgresql")
 # Question ids are at most 64 characters; generated follow-ups add a suffix.
 QUESTION_ID_LENGTH = 128
 LAST_ERROR_LENGTH = 500
+EXPORT_FILTER_LENGTH = 500
 
 
 class DraftStatus(StrEnum):
@@ -228,3 +229,26 @@ class Invitation(_Reminded, table=True):
     draft_id: int | None = Field(default=None, foreign_key="draft.id")
     created_at: datetime
     last_activity_at: datetime  # when it was sent: the idle timer runs from here
+
+
+class ExportSource(StrEnum):
+    SLACK = "slack"  # an administrator asked in Slack
+    CLI = "cli"  # `python -m bot export` on the server
+
+
+class ExportRecord(_Table, table=True):
+    """One export of the submitted answers: who took which answers out, when, and how many.
+
+    The file itself is never stored; this is the audit trail of who has a copy.
+    """
+
+    __tablename__ = "export_record"
+    __table_args__ = (_one_of("source", ExportSource),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str = Field(max_length=64)  # a Slack user id, or "cli"
+    source: str = Field(max_length=16)
+    filter_text: str = Field(max_length=EXPORT_FILTER_LENGTH)  # the period and 所属 as people read them
+    format: str = Field(max_length=16)  # xlsx, csv
+    rows: int

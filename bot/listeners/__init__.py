@@ -14,6 +14,7 @@ from bot.admin_desk import AdminDesk
 from bot.conversation import Answering, Starting, Submitting
 from bot.invitations import Invitations
 from bot.reminders.service import Reminders
+from bot.results_desk import ResultsDesk
 from bot.slack_gateway import SlackGateway
 
 
@@ -25,6 +26,7 @@ class UseCases:
     desk: AdminDesk
     invitations: Invitations
     reminders: Reminders
+    results: ResultsDesk
     gateway: SlackGateway  # the one that talks to Slack for the listeners
 
 

@@ -39,6 +39,7 @@ def test_migrations_create_every_table_of_the_models(engine: Engine) -> None:
         "department",
         "received_event",
         "invitation",
+        "export_record",
     }
 
 

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 def register(app: App, use_cases: UseCases) -> None:
     app.action(refs.SNOOZE)(reminding.snooze(use_cases))
     app.action(refs.ADMIN_FULL_ANSWERS)(admin.full_answers(use_cases))
+    app.action(refs.RESULTS_STATS)(admin.results(use_cases, "stats"))
+    app.action(refs.RESULTS_EXPORT)(admin.results(use_cases, "export"))
+    app.action(refs.RESULTS_PERIOD)(admin.only_ack)
     for action_id, listener in answering.by_action(use_cases).items():
         app.action(action_id)(listener)
     for action_id, listener in survey_control.by_action(use_cases).items():

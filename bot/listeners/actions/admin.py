@@ -1,11 +1,14 @@
-"""Buttons in the administrators' channel."""
+"""Buttons in the administrators' channel and on their Home."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.listeners.payloads import action_of, actor_of, posted_of
+from bot import refs, texts
+from bot.listeners.carrying import carry
+from bot.listeners.home import home_of
+from bot.listeners.payloads import action_of, actor_of, element_value, posted_of
 
 if TYPE_CHECKING:
     from bot.listeners import UseCases
@@ -14,12 +17,45 @@ if TYPE_CHECKING:
 def full_answers(use_cases: UseCases) -> Callable[..., None]:
     def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
         ack()
-        replies = use_cases.desk.show_full_answers(
-            actor_of(body),
-            str(action_of(body).get("value") or ""),
-            str(body.get("trigger_id")),
-            posted_of(body),
+        actor, posted = actor_of(body), posted_of(body)
+        value, trigger = str(action_of(body).get("value") or ""), str(body.get("trigger_id"))
+        carry(
+            use_cases,
+            actor.user_id,
+            posted,
+            lambda: use_cases.desk.show_full_answers(actor, value, trigger, posted),
         )
-        use_cases.gateway.send(replies)
 
     return handle
+
+
+def results(use_cases: UseCases, command_word: str) -> Callable[..., None]:
+    """集計 / エクスポート on the administrators' Home, for the period chosen in its menu."""
+
+    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
+        ack()
+        actor = actor_of(body)
+        period = chosen_period(body)
+        text = f"{command_word} {period}".strip()
+        run = use_cases.results.statistics if command_word == "stats" else use_cases.results.export
+        carry(use_cases, actor.user_id, None, lambda: run(actor, text))
+        carry(
+            use_cases, actor.user_id, None, lambda: home_of(use_cases, actor, texts.ADMIN_HOME_RESULTS_NOTE)
+        )
+
+    return handle
+
+
+def chosen_period(body: dict[str, Any]) -> str:
+    """The period menu's choice in the Home view's state ("" for all time, the first one if untouched)."""
+    values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
+    for elements in values.values():
+        chosen = element_value((elements or {}).get(refs.RESULTS_PERIOD) or {})
+        if isinstance(chosen, str):
+            return "" if chosen == "all" else chosen
+    return ""
+
+
+def only_ack(ack: Callable[..., None]) -> None:
+    """The period menu itself does nothing until a button is pressed."""
+    ack()

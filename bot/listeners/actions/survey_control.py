@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bot import refs, texts
 from bot.conversation import Actor
 from bot.listeners.carrying import carry
+from bot.listeners.home import home_of
 from bot.listeners.payloads import action_of, actor_of, from_home_tab
 from bot.refs import DraftRef, StartRef
 from bot.replies import Replies
@@ -43,7 +44,7 @@ def _by_actor(use_cases: UseCases, use_case: Callable[[Actor, str], Replies]) ->
                 use_cases,
                 actor.user_id,
                 None,
-                lambda: use_cases.starting.home(actor, note=texts.SEE_MESSAGES),
+                lambda: home_of(use_cases, actor, texts.SEE_MESSAGES),
             )
 
     return handle

@@ -31,6 +31,8 @@ class Command(StrEnum):
     CANCEL = "cancel"
     HELP = "help"
     ASSIGN = "assign"
+    STATS = "stats"
+    EXPORT = "export"
 
 
 WORDS: dict[str, Command] = {
@@ -47,6 +49,10 @@ WORDS: dict[str, Command] = {
     "help": Command.HELP,
     "依頼": Command.ASSIGN,
     "assign": Command.ASSIGN,
+    "集計": Command.STATS,
+    "stats": Command.STATS,
+    "エクスポート": Command.EXPORT,
+    "export": Command.EXPORT,
 }
 
 
@@ -61,6 +67,10 @@ def run(use_cases: UseCases, command: Command, actor: Actor, text: str) -> Repli
         out = Replies(actor.user_id)
         out.say(notice(use_cases.invitations.assign(actor, text)))  # mentions render; typed text is quoted
         return out
+    if command is Command.STATS:
+        return use_cases.results.statistics(actor, text)
+    if command is Command.EXPORT:
+        return use_cases.results.export(actor, text)
     if command is Command.STATUS and use_cases.desk.is_admin(actor):
         return use_cases.desk.status(actor)
     starting = use_cases.starting
@@ -86,6 +96,8 @@ def survey_command(use_cases: UseCases) -> Callable[..., None]:
         # Acknowledged before any work: the replies (who was asked, what to fix) come in the DM.
         if command is Command.ASSIGN:
             ack(texts.ASSIGN_ACCEPTED)
+        elif command in (Command.STATS, Command.EXPORT):
+            ack(texts.RESULTS_ACCEPTED if use_cases.desk.is_admin(actor) else texts.RESULTS_ADMINS_ONLY)
         elif _in_the_bots_dm(use_cases, body):
             ack()  # the answer appears right there
         else:

@@ -10,6 +10,7 @@ from slack_bolt import App
 from bot.conversation import Actor
 from bot.listeners.carrying import carry
 from bot.listeners.commands.survey import Command, command_of, run
+from bot.listeners.home import home_of
 from bot.replies import Replies
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def register(app: App, use_cases: UseCases) -> None:
         if event.get("tab") != "home":
             return
         actor = Actor(team_id=str(body.get("team_id")), user_id=str(event.get("user")))
-        carry(use_cases, actor.user_id, None, lambda: use_cases.starting.home(actor))
+        carry(use_cases, actor.user_id, None, lambda: home_of(use_cases, actor))
 
     app.event("message")(direct_message)
     app.event("app_home_opened")(home_opened)

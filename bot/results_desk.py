@@ -1,0 +1,163 @@
+"""The administrators' results: statistics with charts, and the Excel/CSV export, in their own DM.
+
+Answers leave the database unmasked here (administrators are entitled to them), so both are for
+administrators only, go to the requesting administrator's DM and nowhere else, and every export is
+recorded (who, when, which filter, how many rows).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import Engine
+
+import storage
+from bot import texts
+from bot.clock import Clock
+from bot.conversation import Actor
+from bot.flow_catalog import FlowCatalog
+from bot.rendering.elements import escape, notice
+from bot.rendering.results import statistics_messages
+from bot.replies import Replies
+from bot.results.charts import choice_chart
+from bot.results.export import write_export
+from bot.results.periods import Period, parse_period
+from bot.settings import Settings
+from flows.model import Flow
+from flows.statistics import compute_statistics
+
+log = logging.getLogger(__name__)
+
+_DEPARTMENT_WORD = "所属"
+_PERIOD_WORD = "期間"
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period | None
+    department: str | None
+
+    def period_label(self) -> str:
+        return self.period.label if self.period else texts.PERIOD_ALL
+
+
+def parse_filters(text: str, today: datetime) -> Filters:
+    """`[期間] TEXT [所属 KEYWORD]` after the subcommand; ValueError in Japanese."""
+    words = unicodedata.normalize("NFKC", text or "").split()[1:]
+    period: Period | None = None
+    department: str | None = None
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == _DEPARTMENT_WORD and index + 1 < len(words):
+            department, index = words[index + 1], index + 2
+        elif word == _PERIOD_WORD and index + 1 < len(words):
+            period, index = parse_period(words[index + 1], today.date()), index + 2
+        elif word in (_DEPARTMENT_WORD, _PERIOD_WORD):
+            raise ValueError(texts.RESULTS_USAGE)
+        else:
+            period, index = parse_period(word, today.date()), index + 1
+    return Filters(period, department)
+
+
+class ResultsDesk:
+    def __init__(self, *, engine: Engine, settings: Settings, catalog: FlowCatalog, clock: Clock) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.catalog = catalog
+        self.clock = clock
+
+    def statistics(self, actor: Actor, text: str) -> Replies:
+        """/survey 集計: the counts, cross-tabs and charts of a period, in the administrator's DM."""
+        out = Replies(actor.user_id)
+        filters = self._filters(actor, text, out)
+        if filters is None:
+            return out
+        flow = self.catalog.current
+        stats = compute_statistics(
+            flow,
+            (
+                (submission.answers, self.clock.local(submission.submitted_at).date())
+                for submission in self._submissions(flow, filters)
+            ),
+        )
+        if not stats.submissions:
+            out.say(notice(texts.RESULTS_NONE))
+            return out
+        for message in statistics_messages(
+            flow.title, stats, period=filters.period_label(), department=filters.department
+        ):
+            out.say(message)
+        for item in flow.items:
+            tables = [table for table in stats.choices if flow.item_of.get(table.question_id) == item]
+            if tables:
+                chart = choice_chart(item.title, tables)
+                out.upload(f"{item.id}.png", chart, item.title)
+        return out
+
+    def export(self, actor: Actor, text: str, fmt: str = "xlsx") -> Replies:
+        """/survey export: every answer of a period as an Excel file (or CSV), in the administrator's DM."""
+        out = Replies(actor.user_id)
+        filters = self._filters(actor, text, out)
+        if filters is None:
+            return out
+        buffer = io.BytesIO()
+        rows = write_export(
+            self.engine,
+            flows=self.catalog.for_version,
+            current=self.catalog.current,
+            period=filters.period,
+            department=filters.department,
+            timezone=self.settings.timezone,
+            fmt="csv" if fmt == "csv" else "xlsx",
+            out=buffer,
+        )
+        storage.record_export(
+            self.engine,
+            actor=actor.user_id,
+            source="slack",
+            filter_text=f"{filters.period_label()} {filters.department or ''}".strip(),
+            fmt=fmt,
+            rows=rows,
+            at=self.clock.now(),
+        )
+        log.info("export of %s rows for an administrator", rows)
+        name = f"kikitori-{self.clock.today():%Y%m%d}.{'csv' if fmt == 'csv' else 'xlsx'}"
+        comment = (
+            f"{texts.exported(rows, filters.period_label(), filters.department)}\n{texts.EXPORT_COMMENT}"
+        )
+        out.upload(name, buffer.getvalue(), name, comment)
+        return out
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _filters(self, actor: Actor, text: str, out: Replies) -> Filters | None:
+        if not self.settings.is_admin(actor.user_id):
+            log.warning("refused results to a non-administrator")
+            out.say(notice(texts.RESULTS_ADMINS_ONLY))
+            return None
+        try:
+            return parse_filters(text, self.clock.local(self.clock.now()))
+        except ValueError as problem:
+            out.say(notice(escape(str(problem))))
+            return None
+
+    def _submissions(self, flow: Flow, filters: Filters) -> Iterator[storage.Submission]:
+        start, end = self._bounds(filters.period)
+        org = next((q.id for q in flow.questions if q.type == "org"), None)
+        return storage.iter_submissions(
+            self.engine, start=start, end=end, department=filters.department, org_question=org
+        )
+
+    def _bounds(self, period: Period | None) -> tuple[datetime | None, datetime | None]:
+        if period is None:
+            return None, None
+        zone = self.settings.timezone
+        start = datetime.combine(period.start, time.min, tzinfo=zone)
+        end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone)
+        return start, end

@@ -1,0 +1,153 @@
+"""Reading submissions out for an export, and the record of every export made.
+
+`iter_submissions` streams: one read-only transaction (one consistent snapshot of the answers)
+whose rows are fetched `batch` at a time — a server-side cursor on PostgreSQL, SQLite's own
+stepping on SQLite — so an export of any size never holds the whole table in memory.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import Engine, or_
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from storage.db import session_scope
+from storage.models import EXPORT_FILTER_LENGTH, ExportRecord, ExportSource, FlowVersion, Submission
+
+DEFAULT_BATCH = 500
+
+
+def iter_submissions(
+    engine: Engine,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    department: str | None,
+    org_question: str | None = None,
+    flow_id: str | None = None,
+    batch: int = DEFAULT_BATCH,
+) -> Iterator[Submission]:
+    """The submissions with `start <= submitted_at < end`, in receipt order (year, then number).
+
+    `start` and `end` are aware datetimes (None: no bound). `department` is a 所属 keyword,
+    matched (after NFKC, ignoring case) as a prefix of the code or a part of the name of the
+    answer to `org_question` (stored as {"code", "name"}); the flow names that question, so it
+    must be given with a keyword. `flow_id` keeps only the submissions of that flow (any version).
+
+    The arguments are checked at once; the rows come lazily, `batch` at a time, inside one
+    read-only transaction that ends when the iterator is exhausted or closed. Each row is
+    detached before it is handed over.
+    """
+    if batch < 1:
+        raise ValueError("batch must be at least 1")
+    conditions = _conditions(
+        start=start, end=end, department=department, org_question=org_question, flow_id=flow_id
+    )
+    statement = select(Submission)
+    if flow_id is not None:
+        statement = statement.join(FlowVersion, col(FlowVersion.id) == col(Submission.flow_version_id))
+    statement = (
+        statement.where(*conditions)
+        .order_by(col(Submission.receipt_year), col(Submission.receipt_seq))
+        .execution_options(yield_per=batch)
+    )
+    return _stream(engine, statement)
+
+
+def submission_versions(
+    engine: Engine,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    department: str | None,
+    org_question: str | None = None,
+    flow_id: str | None = None,
+) -> list[int]:
+    """The flow versions that the submissions `iter_submissions` would give were answered on,
+    ascending: an export knows its columns before its first row."""
+    conditions = _conditions(
+        start=start, end=end, department=department, org_question=org_question, flow_id=flow_id
+    )
+    statement = select(Submission.flow_version_id)
+    if flow_id is not None:
+        statement = statement.join(FlowVersion, col(FlowVersion.id) == col(Submission.flow_version_id))
+    statement = statement.where(*conditions).distinct().order_by(col(Submission.flow_version_id))
+    with session_scope(engine, read_only=True) as session:
+        return list(session.exec(statement))
+
+
+def _stream(engine: Engine, statement: SelectOfScalar[Submission]) -> Iterator[Submission]:
+    with session_scope(engine, read_only=True) as session:
+        for submission in session.exec(statement):
+            # Detached before it is handed over: a change to it can never be flushed, and the
+            # session keeps nothing of the rows already read.
+            session.expunge(submission)
+            yield submission
+
+
+def _conditions(
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    department: str | None,
+    org_question: str | None,
+    flow_id: str | None,
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    for name, bound in (("start", start), ("end", end)):
+        if bound is not None and bound.utcoffset() is None:
+            raise ValueError(f"{name} must be an aware datetime")
+    if start is not None:
+        conditions.append(col(Submission.submitted_at) >= start)
+    if end is not None:
+        conditions.append(col(Submission.submitted_at) < end)
+    keyword = unicodedata.normalize("NFKC", department or "").strip()
+    if keyword:
+        if not org_question:
+            raise ValueError("a department keyword needs the id of the flow's 所属 question")
+        answer = col(Submission.answers)
+        conditions.append(
+            or_(
+                answer[(org_question, "code")].as_string().istartswith(keyword, autoescape=True),
+                answer[(org_question, "name")].as_string().icontains(keyword, autoescape=True),
+            )
+        )
+    if flow_id is not None:
+        conditions.append(col(FlowVersion.flow_id) == flow_id)
+    return conditions
+
+
+def record_export(
+    engine: Engine,
+    *,
+    at: datetime,
+    actor: str,
+    source: ExportSource | str,
+    filter_text: str,
+    fmt: str,
+    rows: int,
+) -> ExportRecord:
+    """Remember one export: when, who (a Slack user id, or "cli"), from where, with which filter."""
+    if len(filter_text) > EXPORT_FILTER_LENGTH:
+        filter_text = filter_text[: EXPORT_FILTER_LENGTH - 1] + "…"
+    record = ExportRecord(
+        at=at, actor=actor, source=ExportSource(source), filter_text=filter_text, format=fmt, rows=rows
+    )
+    with session_scope(engine) as session:
+        session.add(record)
+        session.flush()
+    return record
+
+
+def list_exports(engine: Engine, limit: int = 50) -> list[ExportRecord]:
+    """The latest exports, newest first."""
+    statement = (
+        select(ExportRecord).order_by(col(ExportRecord.at).desc(), col(ExportRecord.id).desc()).limit(limit)
+    )
+    with session_scope(engine, read_only=True) as session:
+        return list(session.exec(statement))
