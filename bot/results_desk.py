@@ -134,6 +134,26 @@ class ResultsDesk:
         out.upload(name, buffer.getvalue(), name, comment)
         return out
 
+    def export_log(self, actor: Actor, limit: int = 30) -> Replies:
+        """/survey エクスポート履歴: who exported what, when, from where, how many rows (newest first)."""
+        out = Replies(actor.user_id)
+        if not self.settings.is_admin(actor.user_id):
+            out.say(notice(texts.RESULTS_ADMINS_ONLY))
+            return out
+        records = storage.list_exports(self.engine, limit=limit)
+        lines = [
+            texts.export_log_line(
+                escape(record.actor),
+                self.clock.local(record.at),
+                record.source,
+                escape(record.filter_text),
+                record.rows,
+            )
+            for record in records
+        ]
+        out.say(notice(texts.export_log(lines)))
+        return out
+
     # --- internals ------------------------------------------------------------------------------
 
     def _filters(self, actor: Actor, text: str, out: Replies) -> Filters | None:

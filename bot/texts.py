@@ -430,6 +430,17 @@ def number_line(count: int, median: float | None, minimum: int | None, maximum: 
     return f"回答 {count}件・中央値 {middle}{unit}・最小 {minimum}{unit}・最大 {maximum}{unit}"
 
 
+def export_log_line(actor: str, at: datetime, source: str, filter_text: str, rows: int) -> str:
+    who = f"<@{actor}>" if source == "slack" else "サーバーのコマンド"
+    return f"• {moment_text(at)} {who}:{filter_text or PERIOD_ALL} {rows}件"
+
+
+def export_log(lines: list[str]) -> str:
+    if not lines:
+        return "*エクスポートの記録*\\nまだありません。"
+    return "*エクスポートの記録*(新しい順)\\n" + "\\n".join(lines)
+
+
 def exported(rows: int, period: str, department: str | None) -> str:
     where = f"・所属「{department}」" if department else ""
     return f"{period}{where}の回答 {rows}件をエクスポートしました。"

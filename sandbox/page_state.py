@@ -17,6 +17,7 @@ from sandbox import slack_payloads as sp
 from sandbox.clock import SandboxClock
 from sandbox.fake_slack import FakeSlack
 from sandbox.people import ADMIN_CHANNEL_ID, ADMIN_CHANNEL_NAME, PEOPLE, Person
+from sandbox.web import INLINE_IMAGES
 
 APP_NAME = "Kikitori"
 
@@ -99,12 +100,55 @@ def _message(
         "time": f"{posted.month}/{posted.day} {posted:%H:%M}",
         "text": message.get("text", ""),
         "blocks": sp.render_blocks(message["blocks"]) if message.get("blocks") else None,
-        "files": [
-            {"name": f.get("name", ""), "title": f.get("title") or ""} for f in message.get("files", [])
-        ],
+        "files": [_file(f) for f in message.get("files", []) if f.get("id")],
         "ephemeral": ephemeral,
         "edited": "edited" in message,
     }
+
+
+# A file's kind as Slack's file card names it, by its extension.
+FILE_KINDS = {
+    "xlsx": "Excel スプレッドシート",
+    "xls": "Excel スプレッドシート",
+    "csv": "CSV",
+    "pdf": "PDF",
+    "txt": "テキスト",
+    "png": "PNG 画像",
+    "jpg": "JPEG 画像",
+    "jpeg": "JPEG 画像",
+    "gif": "GIF 画像",
+}
+
+
+def _file(shared: dict[str, Any]) -> dict[str, Any]:
+    """A file in a message as the page shows it: an image in place, anything else as a card with a
+    download link. Both point at the page's own server (/files/<id>), which serves the fake's bytes."""
+    file_id = str(shared["id"])
+    name = str(shared.get("name") or file_id)
+    filetype = str(shared.get("filetype") or "").lower()
+    width, height = shared.get("original_w"), shared.get("original_h")
+    return {
+        "id": file_id,
+        "name": name,
+        "title": str(shared.get("title") or name),
+        "filetype": filetype,
+        "image": shared.get("mimetype") in INLINE_IMAGES,
+        "width": width if isinstance(width, int) and width > 0 else None,
+        "height": height if isinstance(height, int) and height > 0 else None,
+        "alt": str(shared.get("alt_txt") or shared.get("title") or name),
+        "kind": FILE_KINDS.get(filetype) or (f"{filetype.upper()} ファイル" if filetype else "ファイル"),
+        "size": size_label(int(shared.get("size") or 0)),
+        "url": f"/files/{file_id}",
+        "download_url": f"/files/{file_id}?download=1",
+    }
+
+
+def size_label(size: int) -> str:
+    if size < 1024:
+        return f"{size} バイト"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _view(view: dict[str, Any] | None) -> dict[str, Any] | None:

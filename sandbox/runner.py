@@ -36,6 +36,7 @@ from bot.settings import Settings
 from sandbox import slack_payloads as sp
 from sandbox.clock import SandboxClock
 from sandbox.fake_slack import FakeSlack
+from sandbox.fake_slack.state import SharedFile
 from sandbox.interactions import Interactions, Outcome, refused
 from sandbox.page_state import PostedTimes, etag_of, page_state
 from sandbox.people import ADMIN, ADMIN_CHANNEL_ID, Person, make_workspace, person
@@ -243,6 +244,10 @@ class Sandbox:
             tab = "home" if request.get("tab") == "home" else "messages"
             return act.open_tab(someone, tab)
         return refused(BAD_REQUEST)
+
+    def file(self, file_id: str) -> SharedFile | None:
+        """A file shown in a message, for its image or download link (what Slack's url_private serves)."""
+        return self.fake.shared_file(file_id)
 
     def advance_clock(self, step: str) -> dict[str, Any]:
         if step == NEXT_BUSINESS_MORNING:

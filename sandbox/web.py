@@ -4,17 +4,26 @@ Loopback only. Because any web site the person visits could try to reach it from
 answers only requests addressed to itself (the Host header: no DNS rebinding) and takes posts only as
 JSON from its own origin (no cross-site form posts). Request lines are not logged: they can carry
 what people typed.
+
+Files the bot shared in messages are served at /files/<file_id>, as Slack serves url_private: only
+files the fake Slack holds, only to the page itself (another site can neither embed nor fetch them),
+and only raster images inline; everything else comes as a download, so nothing uploaded can run as
+a page of this origin.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
+
+from sandbox.fake_slack.server import content_disposition
+from sandbox.fake_slack.state import SharedFile
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +44,12 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
+# What a browser shows in place rather than saving; never SVG or HTML (they could run script).
+INLINE_IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+FILE_PATH = re.compile(r"^/files/(F[A-Z0-9]{1,20})$")
+# Sec-Fetch-Site values of requests this page makes itself, or a person makes by typing the address.
+OWN_FETCHES = frozenset({"same-origin", "none"})
+
 
 class Backend(Protocol):
     def state(self, user_id: str, etag: str | None) -> dict[str, Any] | None: ...
@@ -42,6 +57,8 @@ class Backend(Protocol):
     def interact(self, user_id: str, request: dict[str, Any]) -> dict[str, Any]: ...
 
     def advance_clock(self, step: str) -> dict[str, Any]: ...
+
+    def file(self, file_id: str) -> SharedFile | None: ...
 
 
 class PageServer:
@@ -117,10 +134,29 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(404, {"ok": False, "error": "その人はこのサンドボックスにいません。"})
             else:
                 self._json(200, state)
+        elif url.path.startswith("/files/"):
+            self._file(url.path, download="download" in parse_qs(url.query))
         elif url.path == "/favicon.ico":
             self._send(204, b"", "image/x-icon")
         else:
             self._send(404, "見つかりません。".encode(), "text/plain; charset=utf-8")
+
+    def _file(self, path: str, *, download: bool) -> None:
+        fetched_by = self.headers.get("Sec-Fetch-Site")
+        if fetched_by is not None and fetched_by not in OWN_FETCHES:
+            self._send(403, b"Forbidden", "text/plain; charset=utf-8")  # embedded by another site
+            return
+        found = FILE_PATH.match(path)
+        shared = self.server.backend.file(found.group(1)) if found else None
+        if shared is None:
+            self._send(404, "ファイルが見つかりません。".encode(), "text/plain; charset=utf-8")
+            return
+        inline = shared.mimetype in INLINE_IMAGES and not download
+        headers = {
+            "Content-Disposition": content_disposition(shared.filename, "inline" if inline else "attachment"),
+            "Cross-Origin-Resource-Policy": "same-origin",
+        }
+        self._send(200, shared.content, shared.mimetype, headers)
 
     def _post(self) -> None:
         origin = self.headers.get("Origin")
@@ -153,11 +189,13 @@ class _Handler(BaseHTTPRequestHandler):
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         self._send(status, data, "application/json; charset=utf-8")
 
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in (SECURITY_HEADERS | (headers or {})).items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)

@@ -22,10 +22,10 @@ from matplotlib.figure import Figure  # noqa: E402
 from bot import texts  # noqa: E402
 from flows.statistics import ChoiceTable  # noqa: E402
 
-LABEL_MAX = 28  # characters of an option label before it is cut with …
-BAR_INCHES = 0.32
-WIDTH_INCHES = 7.5
-DPI = 130
+LABEL_MAX = 20  # characters of an option label before it is cut with …
+BAR_INCHES = 0.34
+WIDTH_INCHES = 6.0  # scaled down to a chat pane it must still be read: few inches, large type
+DPI = 150
 
 
 def chart_font() -> str:
@@ -37,31 +37,25 @@ def chart_font() -> str:
 
 def choice_chart(title: str, tables: Sequence[ChoiceTable]) -> bytes:
     """One PNG: a panel of horizontal bars per question, counts and shares beside the bars."""
-    heights = [max(len(table.options), 1) * BAR_INCHES + 0.9 for table in tables]
-    figure = Figure(figsize=(WIDTH_INCHES, sum(heights) + 0.6), dpi=DPI)
-    figure.suptitle(title, fontsize=13, x=0.02, ha="left")
-    grid = figure.add_gridspec(len(tables), 1, height_ratios=heights, hspace=0.9)
+    heights = [max(len(table.options), 1) * BAR_INCHES + 0.7 for table in tables]
+    figure = Figure(figsize=(WIDTH_INCHES, sum(heights) + 0.5), dpi=DPI, layout="constrained")
+    figure.suptitle(_cut(title, 34), fontsize=14, x=0.01, ha="left")
+    grid = figure.add_gridspec(len(tables), 1, height_ratios=heights)
     for row, table in enumerate(tables):
         axes = figure.add_subplot(grid[row])
         labels = [_cut(option.label) for option in table.options]
         counts = [option.count for option in table.options]
         positions = list(range(len(labels)))[::-1]  # the first option on top
         axes.barh(positions, counts, color="#4a7bb7")
-        axes.set_yticks(positions, labels, fontsize=9)
-        axes.set_title(
-            _cut(table.title, 40) + texts.chart_base(table.respondents, table.multi), fontsize=10, loc="left"
-        )
+        axes.set_yticks(positions, labels, fontsize=11)
+        heading = _cut(table.title, 26) + texts.chart_base(table.respondents, table.multi)
+        axes.set_title(heading, fontsize=12, loc="left")
         axes.spines[["top", "right"]].set_visible(False)
-        axes.set_xlim(0, max([*counts, 1]) * 1.35)
+        axes.set_xlim(0, max([*counts, 1]) * 1.45)
         axes.xaxis.set_visible(False)
         for position, count in zip(positions, counts, strict=True):
-            axes.text(
-                count,
-                position,
-                " " + texts.count_and_share(count, table.respondents),
-                va="center",
-                fontsize=8,
-            )
+            share = " " + texts.count_and_share(count, table.respondents)
+            axes.text(count, position, share, va="center", fontsize=10)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()

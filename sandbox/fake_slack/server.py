@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import mimetypes
 import threading
 import time
 from email import policy
@@ -18,9 +17,9 @@ from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, cast
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
-from sandbox.fake_slack.state import UPLOAD, ApiError, Params, Reply, Workspace
+from sandbox.fake_slack.state import UPLOAD, ApiError, Params, Reply, Workspace, mimetype_of
 
 # Paths only, at DEBUG: message contents must never reach the logs.
 logger = logging.getLogger(__name__)
@@ -132,8 +131,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(404, b"Not Found", "text/plain")
             else:
                 content, filename = found
-                kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-                self._send(200, content, kind, {"Content-Disposition": f'attachment; filename="{filename}"'})
+                headers = {"Content-Disposition": content_disposition(filename)}
+                self._send(200, content, mimetype_of(filename), headers)
         else:
             self._send(404, b"Not Found", "text/plain")
 
@@ -201,6 +200,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """The header for a file's name, safe whatever the name holds: an ASCII fallback, and the name
+    itself in RFC 5987 form (browsers take that one), so a Japanese name or a quote cannot break it."""
+    fallback = "".join(c if " " <= c < "\x7f" and c not in '"\\' else "_" for c in filename) or "file"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _loopback_host(host: str | None) -> bool:

@@ -490,6 +490,19 @@ class Workspace:
                 }
             )
 
+    def shared_file(self, file_id: str) -> SharedFile | None:
+        """A file shared in a message (its upload completed), for the browser page; None otherwise."""
+        with self._lock:
+            upload = self._files.get(file_id)
+            if not upload or not upload.get("completed"):
+                return None
+            return SharedFile(
+                id=file_id,
+                filename=upload["filename"],
+                mimetype=mimetype_of(upload["filename"]),
+                content=bytes(upload["content"]),
+            )
+
     def file_content(self, file_id: str) -> tuple[bytes, str] | None:
         """(bytes, filename) of an uploaded file, for the browser page's download link."""
         with self._lock:
@@ -824,16 +837,53 @@ class Workspace:
 
     def _file_object(self, upload: Params) -> Params:
         name = upload["filename"]
-        return {
+        found: Params = {
             "id": upload["id"],
             "name": name,
             "title": upload["title"],
-            "mimetype": mimetypes.guess_type(name)[0] or "application/octet-stream",
-            "filetype": name.rsplit(".", 1)[-1] if "." in name else "binary",
+            "mimetype": mimetype_of(name),
+            "filetype": name.rsplit(".", 1)[-1].lower() if "." in name else "binary",
             "size": len(upload["content"]),
             "user": self.bot_user_id,
             "url_private": f"{self.root_url}_fake/files/{upload['id']}",
+            "url_private_download": f"{self.root_url}_fake/files/{upload['id']}",
         }
+        size = _image_size(upload["content"])
+        if size is not None:  # Slack gives an image's pixel size, so a client can keep its room
+            found["original_w"], found["original_h"] = size
+        if upload.get("alt_txt"):
+            found["alt_txt"] = str(upload["alt_txt"])
+        return found
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    id: str
+    filename: str
+    mimetype: str
+    content: bytes
+
+
+# Not left to the machine's /etc/mime.types: the types of what the bot uploads, whatever it has.
+_MIMETYPES = {
+    "png": "image/png",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+
+
+def mimetype_of(filename: str) -> str:
+    known = _MIMETYPES.get(filename.rsplit(".", 1)[-1].lower()) if "." in filename else None
+    return known or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def _image_size(content: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG or GIF from its header; None for anything else."""
+    if content[:8] == b"\x89PNG\r\n\x1a\n" and content[12:16] == b"IHDR" and len(content) >= 24:
+        return int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")
+    if content[:6] in (b"GIF87a", b"GIF89a") and len(content) >= 10:
+        return int.from_bytes(content[6:8], "little"), int.from_bytes(content[8:10], "little")
+    return None
 
 
 def _truthy(value: Any) -> bool:

@@ -752,7 +752,10 @@
       interactive,
     };
     const initial = message.from_app ? "K" : message.author.slice(0, 1);
-    const content = message.blocks ? renderBlocks(message.blocks, ctx) : h("div", { class: "msg-text" }, mrkdwn(message.text));
+    const files = message.files || [];
+    // An upload's message text is its initial_comment, which may be empty.
+    const content = message.blocks ? renderBlocks(message.blocks, ctx)
+      : message.text || !files.length ? h("div", { class: "msg-text" }, mrkdwn(message.text)) : null;
     const article = h("article", {
       class: "msg" + (message.ephemeral ? " ephemeral" : "") + (message.from_app ? " from-app" : " from-person"),
       dataset: { ts: message.ts, channel: message.channel },
@@ -764,9 +767,65 @@
         h("time", {}, message.time), message.edited ? h("span", { class: "edited" }, "(編集済み)") : null),
       message.ephemeral ? h("div", { class: "ephemeral-note" }, "あなただけに表示されています") : null,
       content,
-      (message.files || []).map((file) => h("div", { class: "file" }, "添付ファイル: " + (file.title || file.name)))));
+      files.length ? h("div", { class: "files" }, files.map(renderFile)) : null));
     article.kkSig = sig; // what it was rendered from, to skip unchanged messages on the next poll
     return article;
+  }
+
+  // --- files: an image in place (tap for full size), anything else as a card with a download link ----
+
+  function renderFile(file) {
+    if (file.image) {
+      const img = h("img", { src: file.url, alt: file.alt, width: file.width, height: file.height });
+      // The room is kept from the file's pixel size; if it was not known, keep showing the latest.
+      img.addEventListener("load", () => {
+        const timeline = img.closest(".timeline");
+        if (timeline) followLatest(timeline);
+      });
+      return h("figure", { class: "file-image", dataset: { fileId: file.id } },
+        h("figcaption", { class: "file-image-title" }, file.title),
+        h("a", {
+          href: file.url,
+          target: "_blank",
+          rel: "noopener",
+          title: "クリックすると元のサイズで表示します",
+          onclick: (event) => {
+            if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return; // a new tab, as asked
+            event.preventDefault();
+            openImage(file, event.currentTarget);
+          },
+        }, img));
+    }
+    const ext = (file.filetype || "").slice(0, 4).toUpperCase() || "FILE";
+    return h("div", { class: "file-card", dataset: { fileId: file.id } },
+      h("span", { class: "file-icon file-icon-" + (file.filetype || "other"), "aria-hidden": "true" }, ext),
+      h("div", { class: "file-about" },
+        h("div", { class: "file-title" }, file.title),
+        h("div", { class: "file-meta" }, file.name !== file.title ? `${file.name}・` : "", `${file.kind}・${file.size}`)),
+      h("a", { class: "bk-button secondary file-download", href: file.download_url, download: file.name, "aria-label": `${file.name} をダウンロード` },
+        "ダウンロード"));
+  }
+
+  function openImage(file, opener) {
+    const layer = $("image-layer");
+    const close = () => {
+      layer.hidden = true;
+      layer.replaceChildren();
+      document.removeEventListener("keydown", onKey);
+      opener?.focus();
+    };
+    const onKey = (event) => { if (event.key === "Escape") close(); };
+    const closeButton = h("button", { type: "button", class: "modal-x", "aria-label": "閉じる", onclick: close }, "×");
+    layer.replaceChildren(h("div", { class: "lightbox", role: "dialog", "aria-modal": "true", "aria-labelledby": "image-title" },
+      h("div", { class: "lightbox-head" },
+        h("h3", { id: "image-title" }, file.title),
+        h("a", { class: "bk-button secondary file-download", href: file.download_url, download: file.name }, "ダウンロード"),
+        closeButton),
+      h("div", { class: "lightbox-body" }, h("img", { src: file.url, alt: file.alt, width: file.width, height: file.height }))));
+    layer.onclick = (event) => { if (event.target === layer) close(); }; // outside the image: close
+    document.addEventListener("keydown", onKey);
+    layer.hidden = false;
+    closeButton.focus();
   }
 
   function renderHome(view) {

@@ -50,6 +50,9 @@ def test_an_administrator_exports_to_excel_in_their_own_dm(
     assert uploads_to(fake_slack, "C0ADMIN001") == []  # never to a channel
     [record] = storage.list_exports(bot.engine)
     assert (record.actor, record.source, record.rows) == (ADMIN, "slack", 1)
+    admin.command("エクスポート履歴")  # administrators can list the records
+    log = admin.wait_for_message(lambda m: "エクスポートの記録" in m.get("text", ""))
+    assert f"<@{ADMIN}>" in log["text"] and "1件" in log["text"] and "令和8年度" in log["text"]
 
 
 def test_statistics_come_as_text_and_charts(bot: Kikitori, respondent: Person, fake_slack: FakeSlack) -> None:

@@ -1,8 +1,10 @@
 """The sandbox page in a real browser: Debian's Chromium driven by Playwright (no browser is downloaded).
 
 One person answers the whole shipped survey in the page, by clicking and typing as in Slack; the
-admin channel then shows the summary with the receipt number. Screenshots go to the test's tmp dir,
-and to $KIKITORI_SCREENSHOT_DIR (docs/sandbox-survey.png for the README) when that is set.
+admin channel then shows the summary with the receipt number. The administrator's /survey 集計 and
+/survey export come back as files: charts shown in place and an Excel file to download. Screenshots
+go to the test's tmp dir, and to $KIKITORI_SCREENSHOT_DIR (docs/sandbox-survey.png for the README,
+sandbox-stats.png for the charts) when that is set.
 """
 
 from __future__ import annotations
@@ -10,15 +12,18 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import openpyxl
 import pytest
 
 import storage
 from bot import texts
+from flows.engine import apply_answer
 from flows.model import Flow
 from sandbox import Sandbox
 from sandbox import slack_payloads as sp
@@ -29,6 +34,7 @@ try:
 except ImportError:  # pragma: no cover - depends on the machine
     sync_playwright = None  # type: ignore[assignment]
 
+T = TypeVar("T")
 CHROMIUM = Path(os.environ.get("KIKITORI_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI containers run as root
@@ -661,3 +667,145 @@ def test_phone_ticks_survive_an_exclusive_choice_error_and_untick_as_expected(
     expect(message).not_to_contain_text(no_reaction)
     assert errors == []
     page.context.close()
+
+
+def answered_earlier(sandbox: Sandbox, person_id: str = PEOPLE[0].id) -> None:
+    """A draft holding every answer in ANSWERS, as if the person had answered them in the page (as
+    test_the_whole_survey_in_the_page does) and left before sending: 再開 shows the review."""
+    flow = sandbox.kikitori.catalog.current
+    code, name = ANSWERS["org"][1].split(" ", 1)
+    raw = {**ANSWERS, "org": {"code": code, "name": name}}
+    answers: dict[str, Any] = {}
+    for question in flow.questions:
+        if question.id in raw:
+            answers = apply_answer(flow, answers, question.id, raw[question.id]).answers
+    now = sandbox.clock()
+    engine = sandbox.kikitori.engine
+    version = sandbox.kikitori.catalog.current_version_id
+    draft = storage.start_draft(
+        engine, team_id=sp.TEAM_ID, user_id=person_id, flow_version_id=version, now=now
+    )
+    assert draft.id is not None
+    storage.save_answers(
+        engine, draft.id, expected_version=draft.version, answers=answers, current_question_id=None, now=now
+    )
+
+
+def submit_from_the_review(page: Page) -> str:
+    """As the respondent: 再開, then 送信 on the review and in its confirmation; the receipt number."""
+    page.get_by_role("button", name="/survey 再開", exact=True).click()
+    prompt = page.wait_for_function(NEXT_PROMPT_JS, arg=[], timeout=10_000).json_value()
+    review = message_at(page, prompt["ts"])
+    expect(review).to_contain_text(texts.REVIEW_TITLE)
+    review.get_by_role("button", name=texts.BUTTON_SUBMIT, exact=True).click()
+    page.get_by_role("alertdialog").get_by_role("button", name=texts.CONFIRM_SUBMIT[2]).click()
+    receipt_message = page.locator("#dm-timeline article.msg", has_text="受付番号").last
+    expect(receipt_message).to_be_visible()
+    receipt = re.search(r"\d{4}-\d{4}", receipt_message.inner_text())
+    assert receipt is not None
+    return receipt.group()
+
+
+def settled(found: Callable[[], list[T]], *, quiet: float = 2.0, timeout: float = 30.0) -> list[T]:
+    """What `found` returns once it has been non-empty and unchanged for `quiet` seconds: the bot sends
+    one chart after another and says nothing when the last one is out."""
+    deadline = time.monotonic() + timeout
+    last, since = found(), time.monotonic()
+    while not last or time.monotonic() - since < quiet:
+        assert time.monotonic() < deadline, f"still changing after {timeout} s: {last}"
+        time.sleep(0.1)
+        now = found()
+        if now != last:
+            last, since = now, time.monotonic()
+    return last
+
+
+def test_an_administrator_sees_the_charts_and_downloads_the_export(
+    sandbox: Sandbox, browser: Browser, tmp_path: Path
+) -> None:
+    """/survey 集計 and /survey export upload files into the administrator's DM (files_upload_v2): the
+    page shows each chart in place, scaled to the pane and opening at full size, and the export as a
+    file card whose link downloads the very bytes the bot uploaded."""
+    fake = sandbox.fake
+    admin_dm = fake.dm_channel(ADMIN.id)
+    answered_earlier(sandbox)
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(sandbox.url)
+    receipt = submit_from_the_review(page)
+
+    page.locator("#person").select_option(ADMIN.id)
+    expect(page.locator("#admin-note")).to_contain_text("メンバーです")
+    composer = page.get_by_label("メッセージまたはスラッシュコマンド")
+    composer.fill("/survey 集計")
+    composer.press("Enter")
+    dm = page.locator("#dm-timeline")
+    expect(dm).to_contain_text(texts.STATS_TITLE, timeout=10_000)
+    charts = settled(
+        lambda: [
+            f for m in fake.messages(admin_dm) for f in m.get("files", []) if f["mimetype"] == "image/png"
+        ]
+    )
+    images = dm.locator("figure.file-image img")
+    expect(images).to_have_count(len(charts), timeout=10_000)
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll('#dm-timeline figure.file-image img'))
+                 .every((img) => img.complete && img.naturalWidth > 0)""",
+        timeout=10_000,
+    )
+    first = images.first
+    expect(page.locator("figure.file-image figcaption").first).to_have_text(charts[0]["title"])
+    assert first.get_attribute("src") == f"/files/{charts[0]['id']}"  # from the page's own server
+    natural, shown, pane = first.evaluate(
+        "(img) => [img.naturalWidth, img.getBoundingClientRect().width, img.closest('.timeline').clientWidth]"
+    )
+    assert natural == charts[0]["original_w"] and shown <= pane < natural, (natural, shown, pane)
+
+    # The first chart under the end of the statistics, as the administrator scrolls back to it.
+    first.evaluate(
+        """(img) => {
+          const timeline = img.closest('.timeline');
+          timeline.scrollTop += img.closest('article').getBoundingClientRect().top
+            - timeline.getBoundingClientRect().top - 150;
+          return img.decode();  // painted before the screenshot
+        }"""
+    )
+    save(page, tmp_path, "stats.png", publish_as="sandbox-stats.png")
+
+    # Tapping a chart opens it at full size; Escape closes it.
+    first.click()
+    full = page.locator("#image-layer img")
+    expect(full).to_be_visible()
+    assert full.evaluate("(img) => img.complete && img.clientWidth === img.naturalWidth")
+    save(page, tmp_path, "chart-full-size.png")
+    page.keyboard.press("Escape")
+    expect(page.locator("#image-layer")).to_be_hidden()
+
+    composer.fill("/survey export")
+    composer.press("Enter")
+    download_link = page.get_by_role("link", name=re.compile(r"\.xlsx をダウンロード$"))
+    card = dm.locator("article.msg", has=download_link)
+    link = card.locator(download_link)
+    expect(link).to_be_visible(timeout=20_000)
+    expect(card).to_contain_text(texts.EXPORT_COMMENT)  # the upload's initial_comment
+    expect(card).to_contain_text("Excel スプレッドシート")
+    with page.expect_download() as downloading:
+        link.click()
+    download = downloading.value
+    [export] = [u for u in fake.uploads.values() if u["filename"].endswith(".xlsx")]
+    assert download.suggested_filename == export["filename"]
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_bytes() == export["content"]  # the very bytes the bot uploaded
+    book = openpyxl.load_workbook(saved)
+    assert "回答" in book.sheetnames
+    assert receipt in [cell.value for cell in book["回答"]["A"]]
+
+    # On a phone the chart fits the screen too.
+    page.set_viewport_size({"width": 390, "height": 844})
+    first.scroll_into_view_if_needed()
+    assert first.evaluate("(img) => img.getBoundingClientRect().right") <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert errors == []
+    page.close()

@@ -285,6 +285,22 @@ def test_files_upload_v2_end_to_end(fake: FakeSlack, client: WebClient) -> None:
         assert download.read() == content
 
 
+def test_a_shared_image_says_its_size_and_any_name_can_be_downloaded(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    header = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (975).to_bytes(4, "big") + (1300).to_bytes(4, "big")
+    client.files_upload_v2(channel=USER, content=header + b"\x08\x02\x00\x00\x00", filename="グラフ.png")
+    client.files_upload_v2(channel=USER, content=b"a,b\n", filename="a.csv")
+    image, table = (message["files"][0] for message in fake.messages(USER))
+    assert (image["mimetype"], image["original_w"], image["original_h"]) == ("image/png", 975, 1300)
+    assert table["mimetype"] == "text/csv" and "original_w" not in table
+    assert fake.shared_file(image["id"]) is not None
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{fake.port}/_fake/files/{image['id']}") as download:
+        disposition = download.headers["Content-Disposition"]
+    assert disposition == "attachment; filename=\"___.png\"; filename*=UTF-8''%E3%82%B0%E3%83%A9%E3%83%95.png"
+
+
 def test_upload_url_accepts_a_multipart_form_as_curl_sends(fake: FakeSlack, client: WebClient) -> None:
     upload_url = client.files_getUploadURLExternal(filename="b.txt", length=3)["upload_url"]
     assert upload_url.startswith(f"http://127.0.0.1:{fake.port}/upload/")

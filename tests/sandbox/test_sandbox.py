@@ -7,9 +7,11 @@ import io
 import json
 import logging
 import socket
+import struct
 import threading
 import time
 import urllib.request
+import zlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from slack_sdk import WebClient
 
 import storage
 from bot.settings import Settings
@@ -180,6 +183,110 @@ def test_nothing_people_type_reaches_the_logs(sandbox: Sandbox, caplog: pytest.L
     signing_secret = sandbox.kikitori.settings.slack_signing_secret
     assert signing_secret is not None and signing_secret not in caplog.text
     assert sandbox.fake.token not in caplog.text
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid PNG of white pixels, small enough to write by hand."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xff" * 3 * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def upload(sandbox: Sandbox, filename: str, content: bytes, comment: str | None = None) -> str:
+    """What the bot does with files_upload_v2: a file into the administrator's DM; its id."""
+    client = WebClient(token=sandbox.fake.token, base_url=sandbox.fake.base_url)
+    answer = client.files_upload_v2(
+        channel=ADMIN.id, filename=filename, content=content, title=filename, initial_comment=comment
+    )
+    return str(answer["file"]["id"])
+
+
+def get(sandbox: Sandbox, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    return request(sandbox, "GET", path, headers={"Host": urlsplit(sandbox.url).netloc, **headers})
+
+
+def test_a_messages_files_are_shown_as_slack_shows_them(sandbox: Sandbox) -> None:
+    chart = png(40, 30)
+    chart_id = upload(sandbox, "item1.png", chart)
+    book_id = upload(sandbox, "回答一覧.xlsx", b"PK\x03\x04" + bytes(2044), "回答のエクスポートです。")
+    messages = state(sandbox, ADMIN.id)["dm"]["messages"]
+    [image] = [f for m in messages for f in m["files"] if f["id"] == chart_id]
+    assert image | {"size": None} == {
+        "id": chart_id,
+        "name": "item1.png",
+        "title": "item1.png",
+        "filetype": "png",
+        "image": True,
+        "width": 40,
+        "height": 30,
+        "alt": "item1.png",
+        "kind": "PNG 画像",
+        "size": None,
+        "url": f"/files/{chart_id}",
+        "download_url": f"/files/{chart_id}?download=1",
+    }
+    [shared] = [m for m in messages if m["files"] and m["files"][0]["id"] == book_id]
+    assert shared["text"] == "回答のエクスポートです。"  # the upload's initial_comment
+    [book] = shared["files"]
+    assert (book["image"], book["width"], book["kind"], book["size"]) == (
+        False,
+        None,
+        "Excel スプレッドシート",
+        "2 KB",
+    )
+    assert state(sandbox)["dm"]["messages"] == []  # the respondent's DM has none of it
+
+
+def test_shared_files_are_served_to_the_page_as_the_fake_holds_them(sandbox: Sandbox) -> None:
+    chart = png(3, 2)
+    chart_id = upload(sandbox, "item1.png", chart)
+    book = b"PK\x03\x04 a workbook"
+    book_id = upload(sandbox, '回答 一覧".xlsx', book)
+    script_id = upload(sandbox, "page.html", b"<script>alert(1)</script>")
+
+    status, headers, body = get(sandbox, f"/files/{chart_id}")
+    assert (status, headers["content-type"], body) == (200, "image/png", chart)
+    assert headers["content-disposition"].startswith("inline;")  # shown in place, and full size in a tab
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["cross-origin-resource-policy"] == "same-origin"  # no other site may embed it
+    assert get(sandbox, f"/files/{chart_id}?download=1")[1]["content-disposition"].startswith("attachment;")
+
+    status, headers, body = get(sandbox, f"/files/{book_id}", **{"Sec-Fetch-Site": "same-origin"})
+    assert (status, body) == (200, book)
+    assert headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # The name survives whatever it holds (RFC 5987), and a quote cannot break the header.
+    assert headers["content-disposition"] == (
+        'attachment; filename="__ ___.xlsx"; '
+        "filename*=UTF-8''%E5%9B%9E%E7%AD%94%20%E4%B8%80%E8%A6%A7%22.xlsx"
+    )
+    # Anything but a raster image comes as a download: nothing uploaded runs as a page of this origin.
+    status, headers, _ = get(sandbox, f"/files/{script_id}")
+    assert status == 200 and headers["content-disposition"].startswith("attachment;")
+
+
+def test_only_the_fakes_shared_files_and_only_to_the_page_itself(sandbox: Sandbox) -> None:
+    chart_id = upload(sandbox, "item1.png", png(2, 2))
+    client = WebClient(token=sandbox.fake.token, base_url=sandbox.fake.base_url)
+    unshared = client.files_getUploadURLExternal(filename="draft.png", length=4)["file_id"]
+    urllib.request.urlopen(
+        urllib.request.Request(f"{sandbox.fake.root_url}upload/{unshared}", data=b"\x89PNG")
+    ).close()
+    assert sandbox.fake.uploads[unshared]["uploaded"]  # uploaded, but never in a message
+    for missing in (f"/files/{unshared}", "/files/F99999999", "/files/../_fake/state", "/files/"):
+        assert get(sandbox, missing)[0] == 404, missing
+    assert request(sandbox, "GET", f"/files/{chart_id}", headers={"Host": "evil.example"})[0] == 421
+    for elsewhere in ("cross-site", "same-site"):  # another site, or another port of this host
+        assert get(sandbox, f"/files/{chart_id}", **{"Sec-Fetch-Site": elsewhere})[0] == 403
+    assert get(sandbox, f"/files/{chart_id}", **{"Sec-Fetch-Site": "none"})[0] == 200  # typed in
 
 
 def test_run_sandbox_prints_the_url_and_stops(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ class Command(StrEnum):
     ASSIGN = "assign"
     STATS = "stats"
     EXPORT = "export"
+    EXPORTS = "exports"
 
 
 WORDS: dict[str, Command] = {
@@ -53,6 +54,8 @@ WORDS: dict[str, Command] = {
     "stats": Command.STATS,
     "エクスポート": Command.EXPORT,
     "export": Command.EXPORT,
+    "エクスポート履歴": Command.EXPORTS,
+    "exports": Command.EXPORTS,
 }
 
 
@@ -71,6 +74,8 @@ def run(use_cases: UseCases, command: Command, actor: Actor, text: str) -> Repli
         return use_cases.results.statistics(actor, text)
     if command is Command.EXPORT:
         return use_cases.results.export(actor, text)
+    if command is Command.EXPORTS:
+        return use_cases.results.export_log(actor)
     if command is Command.STATUS and use_cases.desk.is_admin(actor):
         return use_cases.desk.status(actor)
     starting = use_cases.starting
@@ -96,7 +101,7 @@ def survey_command(use_cases: UseCases) -> Callable[..., None]:
         # Acknowledged before any work: the replies (who was asked, what to fix) come in the DM.
         if command is Command.ASSIGN:
             ack(texts.ASSIGN_ACCEPTED)
-        elif command in (Command.STATS, Command.EXPORT):
+        elif command in (Command.STATS, Command.EXPORT, Command.EXPORTS):
             ack(texts.RESULTS_ACCEPTED if use_cases.desk.is_admin(actor) else texts.RESULTS_ADMINS_ONLY)
         elif _in_the_bots_dm(use_cases, body):
             ack()  # the answer appears right there
