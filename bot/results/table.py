@@ -203,9 +203,9 @@ class AnswerTable:
             case "integer":
                 return _integer_getter(qid)  # a number, in CSV too (never quoted like text)
             case "date":
-                return _date_getter(qid, self.typed)
+                return _iso_getter(qid, self.typed, date.fromisoformat)
             case "time":
-                return _time_getter(qid, self.typed)
+                return _iso_getter(qid, self.typed, time.fromisoformat)
             case "org":
                 return _org_getter(qid, "code")
             case _:
@@ -364,7 +364,9 @@ def _text_getter(qid: str) -> Getter:
     return get
 
 
-def _date_getter(qid: str, typed: bool) -> Getter:
+def _iso_getter(qid: str, typed: bool, parse: Callable[[str], date | time]) -> Getter:
+    """A date or a time: an Excel value when the file is typed (xlsx), else the stored text."""
+
     def get(answers: Mapping[str, Any]) -> Cell:
         value = answers.get(qid)
         if value is None:
@@ -374,24 +376,7 @@ def _date_getter(qid: str, typed: bool) -> Getter:
         if not typed:
             return neutralise(str(value))
         try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            return neutralise(str(value))
-
-    return get
-
-
-def _time_getter(qid: str, typed: bool) -> Getter:
-    def get(answers: Mapping[str, Any]) -> Cell:
-        value = answers.get(qid)
-        if value is None:
-            return None
-        if value == "":
-            return DECLINED
-        if not typed:
-            return neutralise(str(value))
-        try:
-            return time.fromisoformat(str(value))
+            return parse(str(value))
         except ValueError:
             return neutralise(str(value))
 

@@ -417,16 +417,7 @@ def test_a_replayed_restart_or_cancel_changes_nothing(
     start_and_answer_org(respondent)
     respondent.command("開始")  # a draft exists: 続きから / 最初からやり直す
     offer = respondent.wait_for_message(lambda m: "回答途中の調査があります" in m.get("text", ""))
-    block_id, button = sr.find_element(offer["blocks"], lambda el: el.get("action_id") == refs.RESTART)
-    restart = sr.block_actions(
-        user_id=respondent.user_id,
-        team_id=sr.TEAM_ID,
-        channel_id=respondent.dm,
-        message_ts=offer["ts"],
-        message_blocks=offer["blocks"],
-        action=sr.action_for(block_id, button, None),
-        trigger_id=fake_slack.issue_trigger(respondent.user_id),
-    )
+    restart = _click_request(respondent, fake_slack, offer, refs.RESTART)
     assert respondent.sender.send(restart).status == 200
     fresh = respondent.question("org", after=len(respondent.messages()) - 2)
     respondent.act(fresh, refs.ANSWER, {"text": {"type": "plain_text", "text": "x"}, "value": "010020"})
