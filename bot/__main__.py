@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.logs import keep_answers_out_of_logs
 from bot.results.cli import COMMAND as EXPORT
 from bot.results.cli import add_export_command, run_export
 from bot.runner import Mode, choose_mode, prepare, run_http, run_socket_mode
@@ -16,10 +17,7 @@ from bot.settings import Settings, SettingsError
 
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # At DEBUG the SDKs log request bodies and headers: answers and tokens. Never below INFO.
-    for noisy in ("slack_sdk", "slack_bolt", "bot.bolt", "urllib3"):
-        logger = logging.getLogger(noisy)
-        logger.setLevel(max(logger.getEffectiveLevel(), logging.INFO))
+    keep_answers_out_of_logs()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

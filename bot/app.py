@@ -23,6 +23,7 @@ from bot.conversation import Answering, DraftAccess, Starting, Submitting
 from bot.flow_catalog import FlowCatalog
 from bot.invitations import Invitations
 from bot.listeners import UseCases, register_listeners
+from bot.logs import keep_answers_out_of_logs
 from bot.outbox import OutboxDelivery, OutboxTimer
 from bot.receipts import Receipts
 from bot.redelivery import skip_redelivered_events
@@ -106,6 +107,7 @@ def create_app(
     clock: Callable[[], datetime] = utc_now,
 ) -> Kikitori:
     """`clock` is the source of the time (aware UTC); tests and the sandbox move it."""
+    keep_answers_out_of_logs()  # whoever configured logging, and at whatever level
     engine = engine or storage.make_engine(settings.database_url)
     storage.upgrade(engine)  # the default SQLite database is created on first run
     the_clock = Clock(settings.timezone, clock)

@@ -162,6 +162,7 @@ HELP_LINES = (
     "`/survey 再開` 続きから回答する",
     "`/survey 状況` 回答の進み具合を見る",
     "`/survey 中止` 回答を中止する(途中までの回答は削除)",
+    "`/survey 控え [受付番号]` 送信した回答の控えを見る",
     "`/survey ヘルプ` この説明",
 )
 HELP_SAVED = "回答は1問ごとに保存されます。いつでも中断し、別の端末からでも続きから回答できます。"
@@ -268,6 +269,16 @@ FULL_ANSWERS_TITLE = "回答の全文"  # ≤ 24 characters
 FULL_ANSWERS_CLOSE = "閉じる"
 FULL_ANSWERS_TRUNCATED = "表示しきれない回答があります。"
 NOT_STARTED = "未着手"
+COPY_STATUS_RECEIVED = "状況: 受付"
+COPY_NOTE = "あなたが送信した回答の控えです。ご本人にだけ表示しています。"
+COPY_NOT_FOUND = "その受付番号の、あなたの回答は見つかりませんでした。受付番号を確かめてください。"
+COPY_NONE = "送信済みの回答はありません。"
+
+
+def copy_title(receipt_number: str) -> str:
+    return f"回答の控え(受付番号 {receipt_number})"
+
+
 NOTHING_OUTSTANDING = "未提出の依頼・回答途中の調査はありません。"
 
 

@@ -58,10 +58,11 @@ from storage.reminders import (
     settle_reminder,
     snooze,
 )
-from storage.submissions import get_submission, latest_submission, submit_draft
+from storage.submissions import find_submission, get_submission, latest_submission, submit_draft
 from storage.tallies import count_submissions, latest_submissions
 
 __all__ = [
+    "find_submission",
     "ExportRecord",
     "ExportSource",
     "iter_submissions",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,10 +45,22 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or DEFAULT_URL
     if url.startswith("sqlite"):
         engine = create_engine(url, hide_parameters=True)
+        if engine.url.database and engine.url.database != ":memory:":
+            _owner_only(Path(engine.url.database))
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(url, hide_parameters=True, pool_pre_ping=True)
+
+
+def _owner_only(database: Path) -> None:
+    """The answers are sensitive: the file is created readable by its owner only, and so are the
+    WAL and shared-memory files SQLite creates beside it (it gives them the database's mode)."""
+    if not database.exists():
+        os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        if path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -91,3 +91,8 @@ def latest_submission(engine: Engine, *, team_id: str, user_id: str, flow_id: st
             .order_by(col(Submission.submitted_at).desc(), col(Submission.id).desc())
             .limit(1)
         ).first()
+
+
+def find_submission(engine: Engine, *, receipt_number: str) -> Submission | None:
+    with session_scope(engine, read_only=True) as session:
+        return session.exec(select(Submission).where(Submission.receipt_number == receipt_number)).first()

@@ -7,13 +7,16 @@ on and changes nothing.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 
 import storage
 from bot import refs, texts
+from bot.admin_post import submission_view
 from bot.conversation.access import Actor, DraftAccess
 from bot.refs import DraftRef, StartRef
+from bot.rendering.admin import copy_messages
 from bot.rendering.conversation import help_message, intro_message
 from bot.rendering.elements import button, confirm_dialog, escape, notice
 from bot.rendering.home import HomeState, home_view
@@ -149,6 +152,26 @@ class Starting:
             )
         else:
             self._no_draft(actor, out)
+        return out
+
+    def copy(self, actor: Actor, text: str) -> Replies:
+        """/survey 控え [受付番号]: one's own submitted answers (the latest without a number), and no
+        one else's: another person's receipt number is answered as if it did not exist."""
+        out = Replies(actor.user_id)
+        words = unicodedata.normalize("NFKC", text or "").split()
+        if len(words) > 1:
+            made = storage.find_submission(self.drafts.engine, receipt_number=words[1])
+            if made is None or (made.team_id, made.user_id) != (actor.team_id, actor.user_id):
+                out.say(notice(texts.COPY_NOT_FOUND))
+                return out
+        else:
+            made = self._latest_submission(actor)
+            if made is None:
+                out.say(notice(texts.COPY_NONE))
+                return out
+        flow = self.drafts.catalog.for_version(made.flow_version_id)
+        for message in copy_messages(flow, submission_view(made, self.drafts.clock)):
+            out.say(message)
         return out
 
     def help(self, actor: Actor) -> Replies:

@@ -97,19 +97,7 @@ def _escaped_within(text: str, limit: int) -> str:
 
 def full_answers_view(flow: Flow, submission: SubmissionView) -> dict[str, Any]:
     """A modal with every answered question, grouped by item, unmasked, within Slack's limits."""
-    blocks: list[Block] = [
-        context(
-            f"{texts.SUMMARY_RECEIPT} *{escape(submission.receipt_number)}*  |  "
-            f"{texts.SUMMARY_SUBMITTED_AT} {texts.moment_text(submission.submitted_at)}"
-        )
-    ]
-    for section in review(flow, submission.answers):
-        entries = [entry for entry in section.entries if entry.value is not None]
-        if not entries:
-            continue
-        blocks.append(header(section.item.title))
-        pieces = [_entry_pieces(entry.question.label, entry.display) for entry in entries]
-        blocks.extend({"type": "section", "text": mrkdwn(text)} for text in _pack(pieces))
+    blocks = _answer_blocks(flow, submission)
     if len(blocks) > VIEW_BLOCKS_MAX:
         # Unreachable for the shipped survey; a refused view would show the admin nothing at all.
         blocks = [*blocks[: VIEW_BLOCKS_MAX - 1], context(texts.FULL_ANSWERS_TRUNCATED)]
@@ -119,6 +107,35 @@ def full_answers_view(flow: Flow, submission: SubmissionView) -> dict[str, Any]:
         "close": plain(texts.FULL_ANSWERS_CLOSE, 24),
         "blocks": blocks,
     }
+
+
+def copy_messages(flow: Flow, submission: SubmissionView) -> list[Message]:
+    """The respondent's copy (控え) of their own submission, in their DM: every answer, unmasked."""
+    blocks = [header(texts.copy_title(submission.receipt_number)), *_answer_blocks(flow, submission)]
+    blocks.append(context(texts.COPY_NOTE))
+    size = 45  # well inside a message's 50 blocks
+    return [
+        Message(text=texts.copy_title(submission.receipt_number), blocks=blocks[start : start + size])
+        for start in range(0, len(blocks), size)
+    ]
+
+
+def _answer_blocks(flow: Flow, submission: SubmissionView) -> list[Block]:
+    blocks: list[Block] = [
+        context(
+            f"{texts.SUMMARY_RECEIPT} *{escape(submission.receipt_number)}*  |  "
+            f"{texts.SUMMARY_SUBMITTED_AT} {texts.moment_text(submission.submitted_at)}  |  "
+            f"{texts.COPY_STATUS_RECEIVED}"
+        )
+    ]
+    for section in review(flow, submission.answers):
+        entries = [entry for entry in section.entries if entry.value is not None]
+        if not entries:
+            continue
+        blocks.append(header(section.item.title))
+        pieces = [_entry_pieces(entry.question.label, entry.display) for entry in entries]
+        blocks.extend({"type": "section", "text": mrkdwn(text)} for text in _pack(pieces))
+    return blocks
 
 
 def _entry_pieces(label: str, display: str) -> list[str]:

@@ -557,3 +557,23 @@ def _click_request(
         action=sr.action_for(block_id, button, None),
         trigger_id=fake.issue_trigger(person.user_id),
     )
+
+
+def test_the_respondents_copy_is_their_own_only(
+    bot: Kikitori, respondent: Person, other_person: Person, fake_slack: FakeSlack
+) -> None:
+    prepare(bot, respondent, {**ALL_BUT_CONTRACTORS, "q_uses_contractors": "していない"})
+    respondent.command("再開")
+    review = respondent.wait_for_message(lambda m: m.get("text") == texts.REVIEW_TITLE)
+    respondent.act(review, refs.SUBMIT)
+    respondent.wait_for_message(lambda m: "ご回答ありがとうございました" in str(m.get("blocks")))
+    for asked in ("控え", "控え ２０２６-０００１"):  # the latest, or by its receipt number (full-width too)
+        before = len(respondent.messages())
+        respondent.command(asked)
+        copy = respondent.wait_for_message(
+            lambda m: m.get("text") == texts.copy_title("2026-0001"), after=before
+        )
+        assert "新潟 太郎" in str(copy["blocks"]) and "ダブルチェック" in str(copy["blocks"])
+    other_person.command("控え 2026-0001")  # someone else's receipt: as if it did not exist
+    other_person.wait_for_message(lambda m: texts.COPY_NOT_FOUND in m.get("text", ""))
+    assert not any("新潟 太郎" in str(m) for m in other_person.messages())

@@ -54,3 +54,25 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
             assert busy_timeout is not None and busy_timeout >= 1000
     finally:
         engine.dispose()
+
+
+def test_a_new_sqlite_database_and_its_journal_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    database = tmp_path / "private.db"
+    engine = make_engine(f"sqlite:///{database}")
+    try:
+        upgrade(engine)
+        with engine.connect() as connection:  # WAL mode: the -wal and -shm files exist while connected
+            connection.exec_driver_sql("SELECT 1")
+            files = [database, Path(f"{database}-wal"), Path(f"{database}-shm")]
+            assert all(path.exists() for path in files)
+            assert {oct(path.stat().st_mode & 0o777) for path in files} == {oct(0o600)}
+    finally:
+        engine.dispose()
+
+
+def test_an_existing_database_readable_by_others_is_closed_to_them(tmp_path: Path) -> None:
+    database = tmp_path / "old.db"
+    database.touch(mode=0o644)
+    database.chmod(0o644)
+    make_engine(f"sqlite:///{database}").dispose()
+    assert database.stat().st_mode & 0o777 == 0o600

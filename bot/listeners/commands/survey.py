@@ -34,6 +34,7 @@ class Command(StrEnum):
     STATS = "stats"
     EXPORT = "export"
     EXPORTS = "exports"
+    COPY = "copy"
 
 
 WORDS: dict[str, Command] = {
@@ -56,6 +57,8 @@ WORDS: dict[str, Command] = {
     "export": Command.EXPORT,
     "エクスポート履歴": Command.EXPORTS,
     "exports": Command.EXPORTS,
+    "控え": Command.COPY,
+    "copy": Command.COPY,
 }
 
 
@@ -70,6 +73,8 @@ def run(use_cases: UseCases, command: Command, actor: Actor, text: str) -> Repli
         out = Replies(actor.user_id)
         out.say(notice(use_cases.invitations.assign(actor, text)))  # mentions render; typed text is quoted
         return out
+    if command is Command.COPY:
+        return use_cases.starting.copy(actor, text)
     if command is Command.STATS:
         return use_cases.results.statistics(actor, text)
     if command is Command.EXPORT:
