@@ -118,5 +118,13 @@ class AdminDesk:
             return out
         flow = self.catalog.for_version(submission.flow_version_id)
         out.open_view(trigger_id, full_answers_view(flow, submission_view(submission, self.clock)))
+        storage.record_audit(
+            self.engine,
+            at=self.clock.now(),
+            actor=actor.user_id,
+            source=storage.ExportSource.SLACK,
+            action=storage.AuditAction.FULL_ANSWERS,
+            receipts=[submission.receipt_number],
+        )
         log.info("full answers shown for receipt %s", submission.receipt_number)
         return out

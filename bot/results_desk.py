@@ -7,6 +7,7 @@ recorded (who, when, which filter, how many rows).
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
 import unicodedata
@@ -86,6 +87,11 @@ class ResultsDesk:
                 for submission in self._submissions(flow, filters)
             ),
         )
+        self._audit(
+            actor,
+            storage.AuditAction.STATISTICS,
+            texts.audit_stats_detail(filters.period_label(), filters.department, stats.submissions),
+        )
         if not stats.submissions:
             out.say(notice(texts.RESULTS_NONE))
             return out
@@ -126,6 +132,13 @@ class ResultsDesk:
             rows=rows,
             at=self.clock.now(),
         )
+        self._audit(
+            actor,
+            storage.AuditAction.EXPORT,
+            texts.audit_export_detail(
+                texts.export_filter(filters.period_label(), filters.department), fmt, rows
+            ),
+        )
         log.info("export of %s rows for an administrator", rows)
         name = f"kikitori-{self.clock.today():%Y%m%d}.{'csv' if fmt == 'csv' else 'xlsx'}"
         comment = (
@@ -153,6 +166,50 @@ class ResultsDesk:
         ]
         out.say(notice(texts.export_log(lines)))
         return out
+
+    def audit(self, actor: Actor, text: str) -> Replies:
+        """/survey 監査 [期間]: who opened, exported or counted which answers (newest first), as a
+        list in the DM and as a CSV file of the same records."""
+        out = Replies(actor.user_id)
+        filters = self._filters(actor, text, out)
+        if filters is None:
+            return out
+        start, end = self._bounds(filters.period)
+        records = storage.list_audit(self.engine, start=start, end=end)
+        rows = [
+            (
+                self.clock.local(record.at),
+                record.actor,
+                record.source,
+                record.action,
+                record.receipts,
+                record.detail,
+            )
+            for record in records
+        ]
+        lines = [
+            texts.audit_line(at, escape(who), where, what, escape(receipts), escape(detail))
+            for at, who, where, what, receipts, detail in rows[:40]
+        ]
+        out.say(notice(texts.audit_heading(filters.period_label(), len(rows), lines)))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(texts.AUDIT_COLUMNS)
+        for at, who, where, what, receipts, detail in rows:
+            writer.writerow([at.isoformat(), who, where, what, receipts, detail])
+        name = f"kikitori-audit-{self.clock.today():%Y%m%d}.csv"
+        out.upload(name, buffer.getvalue().encode("utf-8-sig"), name)
+        return out
+
+    def _audit(self, actor: Actor, action: storage.AuditAction, detail: str) -> None:
+        storage.record_audit(
+            self.engine,
+            at=self.clock.now(),
+            actor=actor.user_id,
+            source=storage.ExportSource.SLACK,
+            action=action,
+            detail=detail,
+        )
 
     # --- internals ------------------------------------------------------------------------------
 

@@ -441,6 +441,32 @@ def number_line(count: int, median: float | None, minimum: int | None, maximum: 
     return f"回答 {count}件・中央値 {middle}{unit}・最小 {minimum}{unit}・最大 {maximum}{unit}"
 
 
+AUDIT_COLUMNS = ("日時", "誰が", "どこから", "操作", "受付番号", "内容")
+_AUDIT_ACTIONS = {"full_answers": "全回答を表示", "export": "エクスポート", "statistics": "集計"}
+_AUDIT_SOURCES = {"slack": "Slack", "cli": "サーバー"}
+
+
+def audit_export_detail(filter_text: str, fmt: str, rows: int) -> str:
+    return f"{filter_text}・{fmt}・{rows}件"
+
+
+def audit_stats_detail(period: str, department: str | None, submissions: int) -> str:
+    where = f"・所属「{department}」" if department else ""
+    return f"{period}{where}・{submissions}件"
+
+
+def audit_line(at: datetime, actor: str, source: str, action: str, receipts: str, detail: str) -> str:
+    who = f"<@{actor}>" if source == "slack" else _AUDIT_SOURCES.get(source, source)
+    what = _AUDIT_ACTIONS.get(action, action)
+    about = receipts or detail
+    return f"• {moment_text(at)} {who} {what}:{about}"
+
+
+def audit_heading(period: str, count: int, lines: list[str]) -> str:
+    head = f"*監査の記録*({period}・{count}件、新しい順。全件は添付の CSV)"
+    return head + ("\n" + "\n".join(lines) if lines else "\n記録はありません。")
+
+
 def export_log_line(actor: str, at: datetime, source: str, filter_text: str, rows: int) -> str:
     who = f"<@{actor}>" if source == "slack" else "サーバーのコマンド"
     return f"• {moment_text(at)} {who}:{filter_text or PERIOD_ALL} {rows}件"

@@ -6,6 +6,7 @@ returns detached values (SQLModel rows that never touch the database again, or f
 dataclasses), so callers cannot lazily load or accidentally persist anything.
 """
 
+from storage.audit import list_audit, record_audit
 from storage.db import database_url, make_engine, session_scope, upgrade
 from storage.departments import import_departments_csv, search_departments
 from storage.drafts import (
@@ -29,6 +30,8 @@ from storage.events import first_delivery, forget_old_events
 from storage.exports import iter_submissions, list_exports, record_export, submission_versions
 from storage.flow_versions import FlowVersionInfo, load_flow, register_flow
 from storage.models import (
+    AuditAction,
+    AuditRecord,
     Department,
     Draft,
     DraftStatus,
@@ -62,6 +65,10 @@ from storage.submissions import find_submission, get_submission, latest_submissi
 from storage.tallies import count_submissions, latest_submissions
 
 __all__ = [
+    "AuditAction",
+    "AuditRecord",
+    "list_audit",
+    "record_audit",
     "find_submission",
     "ExportRecord",
     "ExportSource",

@@ -37,6 +37,7 @@ JSONValue = JSON().with_variant(JSONB(), "postgresql")
 # Question ids are at most 64 characters; generated follow-ups add a suffix.
 QUESTION_ID_LENGTH = 128
 LAST_ERROR_LENGTH = 500
+AUDIT_DETAIL_LENGTH = 500
 EXPORT_FILTER_LENGTH = 500
 
 
@@ -252,3 +253,24 @@ class ExportRecord(_Table, table=True):
     filter_text: str = Field(max_length=EXPORT_FILTER_LENGTH)  # the period and 所属 as people read them
     format: str = Field(max_length=16)  # xlsx, csv
     rows: int
+
+
+class AuditAction(StrEnum):
+    FULL_ANSWERS = "full_answers"  # 全回答を表示
+    EXPORT = "export"
+    STATISTICS = "statistics"
+
+
+class AuditRecord(_Table, table=True):
+    """Who saw or took which answers out, when, and from where (Slack or the server's command line)."""
+
+    __tablename__ = "audit_record"
+    __table_args__ = (_one_of("source", ExportSource), _one_of("action", AuditAction))
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str = Field(max_length=64)  # a Slack user id, or "cli"
+    source: str = Field(max_length=16)
+    action: str = Field(max_length=32)
+    receipts: str = Field(default="", max_length=AUDIT_DETAIL_LENGTH)  # the receipt number(s) concerned
+    detail: str = Field(default="", max_length=AUDIT_DETAIL_LENGTH)  # the filter, the number of rows

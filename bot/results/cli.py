@@ -85,6 +85,18 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
             fmt=args.fmt,
             rows=rows,
         )
+        storage.record_audit(
+            engine,
+            at=clock.now(),
+            actor=CLI_ACTOR,
+            source=storage.ExportSource.CLI,
+            action=storage.AuditAction.EXPORT,
+            detail=texts.audit_export_detail(
+                texts.export_filter(period.label if period else texts.PERIOD_ALL, args.department),
+                args.fmt,
+                rows,
+            ),
+        )
     finally:
         engine.dispose()
     print(texts.cli_exported(rows, str(output)))

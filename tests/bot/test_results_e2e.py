@@ -126,3 +126,37 @@ def test_charts_draw_japanese_with_the_bundled_font() -> None:
         png = choice_chart("項目4 再発防止策", [table])
     assert png.startswith(b"\x89PNG")
     assert not [w for w in caught if "missing from" in str(w.message)]  # no glyph drawn as a box
+
+
+def test_every_look_at_the_answers_is_in_the_audit_trail(
+    bot: Kikitori, respondent: Person, fake_slack: FakeSlack
+) -> None:
+    receipt = submit_one(bot, respondent)
+    admin = Person(ADMIN, fake_slack, respondent.sender)
+    [summary] = wait_until_found(fake_slack, lambda: fake_slack.messages("C0ADMIN001"))
+    admin.act({**summary, "channel": "C0ADMIN001"}, refs.ADMIN_FULL_ANSWERS)
+    wait_until_found(fake_slack, lambda: fake_slack.open_views(ADMIN))
+    admin.command_reply("export")
+    admin.command("集計")
+    admin.wait_for_message(lambda m: m.get("text") == texts.STATS_TITLE)
+    wait_until_found(fake_slack, lambda: len(storage.list_audit(bot.engine)) == 3)
+    actions = [(r.action, r.actor, r.source) for r in reversed(storage.list_audit(bot.engine))]
+    assert actions == [
+        ("full_answers", ADMIN, "slack"),
+        ("export", ADMIN, "slack"),
+        ("statistics", ADMIN, "slack"),
+    ]
+    assert storage.list_audit(bot.engine)[-1].receipts == receipt  # which receipt was opened
+
+    before = len(admin.messages())
+    admin.command("監査")
+    listed = admin.wait_for_message(lambda m: "監査の記録" in m.get("text", ""), after=before)
+    assert "全回答を表示" in listed["text"] and receipt in listed["text"] and "3件" in listed["text"]
+    csv_files = wait_until_found(
+        fake_slack,
+        lambda: [u for u in uploads_to(fake_slack, admin.dm) if str(u.get("filename", "")).endswith(".csv")],
+    )
+    assert receipt in bytes(csv_files[0]["content"]).decode("utf-8-sig")
+
+    respondent.command("監査")  # not for respondents
+    respondent.wait_for_message(lambda m: texts.RESULTS_ADMINS_ONLY in m.get("text", ""))

@@ -40,6 +40,7 @@ def test_migrations_create_every_table_of_the_models(engine: Engine) -> None:
         "received_event",
         "invitation",
         "export_record",
+        "audit_record",
     }
 
 

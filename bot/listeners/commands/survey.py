@@ -35,6 +35,7 @@ class Command(StrEnum):
     EXPORT = "export"
     EXPORTS = "exports"
     COPY = "copy"
+    AUDIT = "audit"
 
 
 WORDS: dict[str, Command] = {
@@ -59,6 +60,8 @@ WORDS: dict[str, Command] = {
     "exports": Command.EXPORTS,
     "控え": Command.COPY,
     "copy": Command.COPY,
+    "監査": Command.AUDIT,
+    "audit": Command.AUDIT,
 }
 
 
@@ -79,6 +82,8 @@ def run(use_cases: UseCases, command: Command, actor: Actor, text: str) -> Repli
         return use_cases.results.statistics(actor, text)
     if command is Command.EXPORT:
         return use_cases.results.export(actor, text)
+    if command is Command.AUDIT:
+        return use_cases.results.audit(actor, text)
     if command is Command.EXPORTS:
         return use_cases.results.export_log(actor)
     if command is Command.STATUS and use_cases.desk.is_admin(actor):
@@ -106,7 +111,7 @@ def survey_command(use_cases: UseCases) -> Callable[..., None]:
         # Acknowledged before any work: the replies (who was asked, what to fix) come in the DM.
         if command is Command.ASSIGN:
             ack(texts.ASSIGN_ACCEPTED)
-        elif command in (Command.STATS, Command.EXPORT, Command.EXPORTS):
+        elif command in (Command.STATS, Command.EXPORT, Command.EXPORTS, Command.AUDIT):
             ack(texts.RESULTS_ACCEPTED if use_cases.desk.is_admin(actor) else texts.RESULTS_ADMINS_ONLY)
         elif _in_the_bots_dm(use_cases, body):
             ack()  # the answer appears right there

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+import storage
 from bot.__main__ import main
 from bot.results import cli
 from bot.settings import SHIPPED_FLOW
@@ -84,6 +85,10 @@ def test_the_export_command_writes_the_file_and_records_it(
     assert oldest.filter_text == "令和8年度(令和8年4月1日〜令和9年3月31日)/所属「0100」"
     assert (newest.format, newest.rows) == ("csv", 2)
     assert newest.filter_text == "令和8年4月1日〜令和8年6月1日/全所属"
+    audit = storage.list_audit(engine)  # in the audit trail too, from the server's command line
+    assert [(record.action, record.source, record.actor) for record in audit] == [
+        ("export", "cli", "cli")
+    ] * 2
 
 
 @pytest.fixture
