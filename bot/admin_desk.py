@@ -75,15 +75,17 @@ class AdminDesk:
                 display_answer(org, made.answers.get(org.id)) if org and made.answers.get(org.id) else "",
                 self.clock.local(made.submitted_at),
             )
-            for made in storage.latest_submissions(self.engine, limit=5)
+            for made in storage.latest_submissions(self.engine, flow_id=flow.id, limit=5)
         )
         rows = storage.outstanding(self.engine, team_id=actor.team_id, flow_ids=[flow.id])
         state = AdminHomeState(
             title=flow.title,
             year_label=texts.fiscal_year_name(fiscal),
-            this_year=storage.count_submissions(self.engine, start=year_start, end=tomorrow),
+            this_year=storage.count_submissions(self.engine, flow_id=flow.id, start=year_start, end=tomorrow),
             month_label=texts.month_name(today),
-            this_month=storage.count_submissions(self.engine, start=month_start, end=tomorrow),
+            this_month=storage.count_submissions(
+                self.engine, flow_id=flow.id, start=month_start, end=tomorrow
+            ),
             latest=latest,
             outstanding=len(rows),
             started=sum(1 for row in rows if row.kind == "draft"),

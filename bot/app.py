@@ -113,8 +113,8 @@ def create_app(
     the_clock = Clock(settings.timezone, clock)
     dm_channels = DmChannels()  # each DM opened once per process, whoever writes to the person
 
-    def live_messages(draft_id: int, posted: Posted) -> Posted | None:
-        replaced = storage.swap_live_message(engine, draft_id, posted.channel, posted.ts)
+    def live_messages(draft_id: int, posted: Posted, question_id: str | None) -> Posted | None:
+        replaced = storage.swap_live_message(engine, draft_id, posted.channel, posted.ts, question_id)
         return Posted(*replaced) if replaced else None
 
     gateway = SlackGateway(

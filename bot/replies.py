@@ -25,6 +25,7 @@ class Say:
     user_id: str
     message: Message
     live_for: int | None = None
+    live_question: str | None = None  # the question it asks (None: the review)
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,21 @@ class Replies:
     user_id: str
     items: list[Reply] = field(default_factory=list)
 
-    def say(self, message: Message, *, live_for: int | None = None) -> None:
-        self.items.append(Say(self.user_id, message, live_for))
+    def say(self, message: Message, *, live_for: int | None = None, live_question: str | None = None) -> None:
+        self.items.append(Say(self.user_id, message, live_for, live_question))
 
-    def update(self, where: Posted | None, message: Message, *, live_for: int | None = None) -> None:
+    def update(
+        self,
+        where: Posted | None,
+        message: Message,
+        *,
+        live_for: int | None = None,
+        live_question: str | None = None,
+    ) -> None:
         """Replace the message acted on; without one (a command, the Home tab), post it instead."""
-        self.items.append(Update(where, message) if where else Say(self.user_id, message, live_for))
+        self.items.append(
+            Update(where, message) if where else Say(self.user_id, message, live_for, live_question)
+        )
 
     def tell(self, where: Posted | None, text: str) -> None:
         self.items.append(Tell(self.user_id, where.channel if where else None, text))

@@ -228,7 +228,12 @@ class ResultsDesk:
         start, end = self._bounds(filters.period)
         org = next((q.id for q in flow.questions if q.type == "org"), None)
         return storage.iter_submissions(
-            self.engine, start=start, end=end, department=filters.department, org_question=org
+            self.engine,
+            start=start,
+            end=end,
+            department=filters.department,
+            org_question=org,
+            flow_id=flow.id,
         )
 
     def _bounds(self, period: Period | None) -> tuple[datetime | None, datetime | None]:

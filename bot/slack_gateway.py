@@ -38,7 +38,7 @@ class DmChannels:
 
 
 # Records a draft's new live message and returns the one it replaces (storage.swap_live_message).
-LiveMessages = Callable[[int, Posted], Posted | None]
+LiveMessages = Callable[[int, Posted, str | None], Posted | None]
 
 
 class SlackGateway:
@@ -66,10 +66,10 @@ class SlackGateway:
 
     def carry_out(self, reply: Reply, updated: set[Posted] | None = None) -> None:
         match reply:
-            case Say(user_id, message, live_for):
+            case Say(user_id, message, live_for, live_question):
                 posted = self.say(user_id, message)
                 if live_for is not None and self._live_messages is not None:
-                    replaced = self._live_messages(live_for, posted)
+                    replaced = self._live_messages(live_for, posted, live_question)
                     if replaced is not None and replaced not in (updated or set()):
                         self._collapse(replaced)
             case Update(where, message):

@@ -57,10 +57,15 @@ WENT_TO_REVIEW = "確認画面に戻りました。"
 DB_UNAVAILABLE = (
     "回答を保存できませんでした(一時的に混み合っています)。少し待ってから、もう一度操作してください。"
 )
+ACTION_FAILED = "この操作を完了できませんでした。少し待ってから、もう一度操作してください。"
+SLACK_FAILED = (
+    "Slack との通信に失敗し、結果をお送りできませんでした。"
+    "少し待ってから、もう一度操作してください(保存済みの回答は失われていません)。"
+)
 DB_UNAVAILABLE_MODAL = (
     "保存できませんでした(一時的に混み合っています)。少し待ってから、もう一度「保存」を押してください。"
 )
-SLOW_SAVE_MODAL = "保存に時間がかかっています。少し待ってから、もう一度「保存」を押してください。"
+SLOW_SAVE_MODAL = "保存に時間がかかっています。保存は続けているので、次の質問がメッセージに届いたらこの画面を閉じてください。届かないときは、もう一度「保存」を押してください。"
 ASSIGN_ACCEPTED = "依頼を受け付けました。結果はボットとのメッセージでお知らせします。"
 
 
@@ -393,7 +398,7 @@ PERIOD_ALL = "全期間"
 
 def stats_heading(title: str, period: str, department: str | None, submissions: int) -> str:
     where = f"・所属「{department}」" if department else ""
-    return f"*{title}*\\n{period}{where}:回答 *{submissions}件*"
+    return f"*{title}*\n{period}{where}:回答 *{submissions}件*"
 
 
 SEPARATOR = "・"
@@ -474,8 +479,8 @@ def export_log_line(actor: str, at: datetime, source: str, filter_text: str, row
 
 def export_log(lines: list[str]) -> str:
     if not lines:
-        return "*エクスポートの記録*\\nまだありません。"
-    return "*エクスポートの記録*(新しい順)\\n" + "\\n".join(lines)
+        return "*エクスポートの記録*\nまだありません。"
+    return "*エクスポートの記録*(新しい順)\n" + "\n".join(lines)
 
 
 def exported(rows: int, period: str, department: str | None) -> str:

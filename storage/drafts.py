@@ -199,17 +199,21 @@ def latest_draft_id(engine: Engine, *, team_id: str, user_id: str, flow_id: str)
         return int(newest or 0)
 
 
-def swap_live_message(engine: Engine, draft_id: int, channel: str, ts: str) -> tuple[str, str] | None:
-    """Make (channel, ts) the draft's live message; the one it replaces, if any and different."""
+def swap_live_message(
+    engine: Engine, draft_id: int, channel: str, ts: str, question_id: str | None = None
+) -> tuple[str, str] | None:
+    """Make (channel, ts) the draft's live message (asking `question_id`; None: the review); the
+    one it replaces, if any and different. The row is locked, so two messages posted at once for
+    one draft cannot both replace the same older one and both stay live."""
     with session_scope(engine) as session:
-        draft = session.get(Draft, draft_id)
+        draft = session.exec(select(Draft).where(col(Draft.id) == draft_id).with_for_update()).one_or_none()
         if draft is None:
             return None
         previous = (draft.live_channel, draft.live_ts)
         session.exec(
             update(Draft)
             .where(col(Draft.id) == draft_id)
-            .values(live_channel=channel, live_ts=ts)
+            .values(live_channel=channel, live_ts=ts, live_question_id=question_id)
             .execution_options(synchronize_session=False)
         )
         if previous[0] is None or previous[1] is None or previous == (channel, ts):

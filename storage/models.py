@@ -120,6 +120,7 @@ class Draft(_Reminded, table=True):
     # can collapse it. Written without touching `version`: showing a question changes no answer.
     live_channel: str | None = Field(default=None, max_length=64)
     live_ts: str | None = Field(default=None, max_length=32)
+    live_question_id: str | None = Field(default=None, max_length=QUESTION_ID_LENGTH)  # None: the review
     version: int = Field(default=1)
 
     @declared_attr.directive

@@ -1,4 +1,4 @@
-"""What the administrators' Home counts: submissions in a time range, and the latest ones."""
+"""What the administrators' Home counts: a flow's submissions in a time range, and the latest ones."""
 
 from __future__ import annotations
 
@@ -8,25 +8,32 @@ from sqlalchemy import Engine, func
 from sqlmodel import col, select
 
 from storage.db import session_scope
-from storage.models import Submission
+from storage.models import FlowVersion, Submission
 
 
-def count_submissions(engine: Engine, *, start: datetime, end: datetime) -> int:
-    """Submissions with start ≤ submitted_at < end."""
+def count_submissions(engine: Engine, *, flow_id: str, start: datetime, end: datetime) -> int:
+    """Submissions of the flow (any version) with start ≤ submitted_at < end."""
     with session_scope(engine, read_only=True) as session:
         counted = session.exec(
             select(func.count())
             .select_from(Submission)
-            .where(col(Submission.submitted_at) >= start, col(Submission.submitted_at) < end)
+            .join(FlowVersion, col(FlowVersion.id) == col(Submission.flow_version_id))
+            .where(
+                col(FlowVersion.flow_id) == flow_id,
+                col(Submission.submitted_at) >= start,
+                col(Submission.submitted_at) < end,
+            )
         ).one()
         return int(counted)
 
 
-def latest_submissions(engine: Engine, *, limit: int = 5) -> list[Submission]:
+def latest_submissions(engine: Engine, *, flow_id: str, limit: int = 5) -> list[Submission]:
     with session_scope(engine, read_only=True) as session:
         return list(
             session.exec(
                 select(Submission)
+                .join(FlowVersion, col(FlowVersion.id) == col(Submission.flow_version_id))
+                .where(col(FlowVersion.flow_id) == flow_id)
                 .order_by(col(Submission.submitted_at).desc(), col(Submission.id).desc())
                 .limit(limit)
             )

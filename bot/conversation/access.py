@@ -94,6 +94,9 @@ class DraftAccess:
         if draft is None:
             return None
         flow = self.flow_of(draft)
+        if not self.is_open(flow):  # outside the open period nothing changes; the draft is kept
+            self.closed_notice(flow, out)
+            return None
         question = flow.by_id.get(ref.question_id)
         if question is None:
             out.tell(posted, texts.STALE)
@@ -147,7 +150,7 @@ class DraftAccess:
             can_go_back=where.can_go_back,
             from_review=from_review,
         )
-        out.update(posted, message, live_for=draft.id)
+        out.update(posted, message, live_for=draft.id, live_question=question.id)
 
     def closed_notice(self, flow: Flow, out: Replies) -> None:
         out.say(notice(escape(texts.closed_period(flow.title))))

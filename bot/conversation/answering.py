@@ -204,7 +204,8 @@ class Answering:
             return None
         out = Replies(actor.user_id)
         flow = self.drafts.flow_of(draft)
-        where = position(flow, draft.answers)
+        # The question on screen (shown again by 戻る or 修正, say), else the first unanswered one.
+        where = position(flow, draft.answers, draft.live_question_id)
         if where.question is None:
             out.tell(None, texts.TYPED_AT_REVIEW)
             self.drafts.show_where(actor, draft, out, at=where)

@@ -26,6 +26,9 @@ class Submitting:
         if draft is None:
             return out
         flow = self.drafts.flow_of(draft)
+        if not self.drafts.is_open(flow):
+            self.drafts.closed_notice(flow, out)
+            return out
         missing = missing_answers(flow, draft.answers)
         if missing:
             out.say(notice(escape(texts.missing_answer(missing[0].label))))

@@ -4,10 +4,12 @@ acknowledged as done and then silently dropped."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import texts
@@ -29,5 +31,16 @@ def carry(
         log.error("the database could not do a person's action: %s", type(error).__name__)
         replies = Replies(user_id)
         replies.tell(posted, texts.DB_UNAVAILABLE)
-    if replies is not None:
+    except Exception as error:  # a bug must not leave the person with nothing said
+        log.error("a person's action failed: %s", type(error).__name__)
+        replies = Replies(user_id)
+        replies.tell(posted, texts.ACTION_FAILED)
+    if replies is None:
+        return
+    try:
         use_cases.gateway.send(replies)
+    except SlackApiError as error:
+        # Whatever was saved stays saved; the next click or /survey shows where the person is.
+        log.error("Slack refused a reply: %s", error.response.get("error"))
+        with contextlib.suppress(SlackApiError):  # Slack is down: nothing more can be said now
+            use_cases.gateway.tell(user_id, posted.channel if posted else None, texts.SLACK_FAILED)

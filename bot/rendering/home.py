@@ -58,6 +58,9 @@ def _own_answer(state: HomeState) -> list[Block]:
                     button(
                         texts.BUTTON_RESTART,
                         refs.RESTART,
+                        state.draft.encode()
+                        if state.draft
+                        else "-",  # what it erases: a repeat erases nothing
                         confirm=confirm_dialog(texts.CONFIRM_RESTART, danger=True),
                     ),
                     button(texts.BUTTON_CANCEL_FROM_HOME, refs.ASK_TO_CANCEL),

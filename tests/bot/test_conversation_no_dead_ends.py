@@ -577,3 +577,29 @@ def test_the_respondents_copy_is_their_own_only(
     other_person.command("控え 2026-0001")  # someone else's receipt: as if it did not exist
     other_person.wait_for_message(lambda m: texts.COPY_NOT_FOUND in m.get("text", ""))
     assert not any("新潟 太郎" in str(m) for m in other_person.messages())
+
+
+def test_typing_answers_the_question_on_screen_even_after_going_back(
+    bot: Kikitori, respondent: Person
+) -> None:
+    name = start_and_answer_org(respondent)
+    respondent.act(name, refs.NEXT, state={refs.ANSWER: "新潟 太郎"})
+    respondent.act(respondent.question("q1_title"), refs.ANSWER, "主任")
+    respondent.act(respondent.question("q2_age"), refs.BACK)  # 質問1 is shown again, live
+    respondent.question("q1_title", after=len(respondent.messages()) - 1)
+    wait_until_found(respondent.fake, lambda: draft_of(bot, respondent).live_question_id == "q1_title")
+    say(respondent, "3")  # meant for 質問1: 係長・副参事
+    wait_until_found(
+        respondent.fake, lambda: draft_of(bot, respondent).answers.get("q1_title") == "係長・副参事"
+    )
+    assert "q2_age" not in draft_of(bot, respondent).answers
+
+
+def test_a_typed_answer_that_begins_with_a_command_word_is_an_answer(
+    bot: Kikitori, respondent: Person
+) -> None:
+    name = start_and_answer_org(respondent)
+    say(respondent, "状況 確認 太郎")  # a name that happens to begin with 状況
+    respondent.question("q1_title")
+    assert draft_of(bot, respondent).answers["respondent_name"] == "状況 確認 太郎"
+    assert name["ts"]

@@ -53,6 +53,7 @@ def test_an_administrator_exports_to_excel_in_their_own_dm(
     admin.command("エクスポート履歴")  # administrators can list the records
     log = admin.wait_for_message(lambda m: "エクスポートの記録" in m.get("text", ""))
     assert f"<@{ADMIN}>" in log["text"] and "1件" in log["text"] and "令和8年度" in log["text"]
+    assert "\\n" not in log["text"] and len(log["text"].splitlines()) == 2  # one line per record
 
 
 def test_statistics_come_as_text_and_charts(bot: Kikitori, respondent: Person, fake_slack: FakeSlack) -> None:

@@ -53,6 +53,11 @@ def chosen_period(body: dict[str, Any]) -> str:
         chosen = element_value((elements or {}).get(refs.RESULTS_PERIOD) or {})
         if isinstance(chosen, str):
             return "" if chosen == "all" else chosen
+    for block in (body.get("view") or {}).get("blocks") or []:  # untouched: the menu's initial option
+        for element in block.get("elements") or []:
+            if element.get("action_id") == refs.RESULTS_PERIOD:
+                first = str((element.get("initial_option") or {}).get("value") or "all")
+                return "" if first == "all" else first
     return ""
 
 

@@ -70,6 +70,19 @@ def command_of(text: str) -> Command | None:
     return WORDS.get(word)
 
 
+# Commands that read words after themselves; the others are the command word alone.
+TAKES_WORDS = frozenset({Command.ASSIGN, Command.STATS, Command.EXPORT, Command.COPY, Command.AUDIT})
+
+
+def typed_command(text: str) -> Command | None:
+    """A command typed in the DM's message box. 「状況を確認してから送付」 or 「help desk」 typed as an
+    answer are answers: a command without words of its own must be typed alone."""
+    command = command_of(text) if text.strip() else None
+    if command is None or command in TAKES_WORDS or len(text.split()) == 1:
+        return command
+    return None
+
+
 def run(use_cases: UseCases, command: Command, actor: Actor, text: str) -> Replies:
     """What a command does for this person, as replies in their DM."""
     if command is Command.ASSIGN:

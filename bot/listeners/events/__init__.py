@@ -9,7 +9,7 @@ from slack_bolt import App
 
 from bot.conversation import Actor
 from bot.listeners.carrying import carry
-from bot.listeners.commands.survey import Command, command_of, run
+from bot.listeners.commands.survey import Command, run, typed_command
 from bot.listeners.home import home_of
 from bot.replies import Replies
 
@@ -24,7 +24,7 @@ def register(app: App, use_cases: UseCases) -> None:
         typed = str(event.get("text") or "")
         text = unicodedata.normalize("NFKC", typed).strip()
         actor = Actor(team_id=str(body.get("team_id")), user_id=str(event.get("user")))
-        command = command_of(text) if text else None
+        command = typed_command(text)
 
         def work() -> Replies | None:
             if command is not None:
