@@ -13,7 +13,7 @@ import logging
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from sqlalchemy import Engine
 
@@ -28,6 +28,7 @@ from bot.replies import Replies
 from bot.results.charts import choice_chart
 from bot.results.export import write_export
 from bot.results.periods import Period, parse_period
+from bot.results.summary_sheet import summary_rows
 from bot.settings import Settings
 from flows.model import Flow
 from flows.statistics import compute_statistics
@@ -112,6 +113,14 @@ class ResultsDesk:
         filters = self._filters(actor, text, out)
         if filters is None:
             return out
+        flow = self.catalog.current
+        stats = compute_statistics(  # the 集計 sheet: the same counts as /survey 集計
+            flow,
+            (
+                (submission.answers, self.clock.local(submission.submitted_at).date())
+                for submission in self._submissions(flow, filters)
+            ),
+        )
         buffer = io.BytesIO()
         rows = write_export(
             self.engine,
@@ -122,6 +131,7 @@ class ResultsDesk:
             timezone=self.settings.timezone,
             fmt="csv" if fmt == "csv" else "xlsx",
             out=buffer,
+            summary_rows=summary_rows(stats),
         )
         storage.record_export(
             self.engine,
@@ -237,9 +247,4 @@ class ResultsDesk:
         )
 
     def _bounds(self, period: Period | None) -> tuple[datetime | None, datetime | None]:
-        if period is None:
-            return None, None
-        zone = self.settings.timezone
-        start = datetime.combine(period.start, time.min, tzinfo=zone)
-        end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=zone)
-        return start, end
+        return period.bounds(self.settings.timezone) if period else (None, None)

@@ -392,6 +392,7 @@ STATS_BY_MONTH = "月別の件数"
 STATS_CROSS_TABS = "クロス集計"
 STATS_NUMBERS = "数値の質問"
 STATS_NO_ANSWER = "回答なし"
+SUMMARY_SHEET_COLUMNS = ("選択肢", "件数", "割合")
 EXPORT_COMMENT = "回答のエクスポートです。個人情報を含みます。取り扱いにご注意ください(チャンネルへの共有は避けてください)。"
 PERIOD_ALL = "全期間"
 

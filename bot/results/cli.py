@@ -27,8 +27,11 @@ from bot.clock import Clock
 from bot.flow_catalog import FlowCatalog
 from bot.results.export import write_export
 from bot.results.periods import Period, between, parse_period
+from bot.results.summary_sheet import summary_rows
+from bot.results.table import org_question_id
 from bot.settings import Settings
 from flows.model import Flow
+from flows.statistics import Statistics, compute_statistics
 
 COMMAND = "export"
 CLI_ACTOR = "cli"
@@ -124,6 +127,9 @@ def _write_file(
                 timezone=settings.timezone,
                 fmt="csv" if fmt == "csv" else "xlsx",
                 out=out,
+                summary_rows=None
+                if fmt == "csv"
+                else summary_rows(_statistics(engine, catalog.current, period, department, settings)),
             )
         os.replace(partial, output)
     except BaseException:
@@ -147,3 +153,22 @@ def _dates(start: date | None, end: date | None, flow: Flow, clock: Clock) -> Pe
     """--from alone runs to today; --to alone starts when the survey opened."""
     first = start or clock.local(flow.open_period.start).date()
     return between(first, end or clock.today())
+
+
+def _statistics(
+    engine: Engine, flow: Flow, period: Period | None, department: str | None, settings: Settings
+) -> Statistics:
+    """The same counts as /survey 集計, for the 集計 sheet."""
+    start, end = period.bounds(settings.timezone) if period else (None, None)
+    submissions = storage.iter_submissions(
+        engine,
+        start=start,
+        end=end,
+        department=department,
+        org_question=org_question_id(flow),
+        flow_id=flow.id,
+    )
+    local = settings.timezone
+    return compute_statistics(
+        flow, ((made.answers, made.submitted_at.astimezone(local).date()) for made in submissions)
+    )

@@ -47,6 +47,8 @@ def test_an_administrator_exports_to_excel_in_their_own_dm(
     book = openpyxl.load_workbook(io.BytesIO(upload["content"]))
     answers = book["回答"]
     assert receipt in [cell.value for cell in answers["A"]]
+    summary = [cell for row in book["集計"].iter_rows(values_only=True) for cell in row]  # the counts too
+    assert "質問1 職名" in summary and "主任" in summary
     assert uploads_to(fake_slack, "C0ADMIN001") == []  # never to a channel
     [record] = storage.list_exports(bot.engine)
     assert (record.actor, record.source, record.rows) == (ADMIN, "slack", 1)
