@@ -77,7 +77,7 @@ class AdminDesk:
             )
             for made in storage.latest_submissions(self.engine, flow_id=flow.id, limit=5)
         )
-        rows = storage.outstanding(self.engine, team_id=actor.team_id, flow_ids=[flow.id])
+        started, invited = storage.count_outstanding(self.engine, team_id=actor.team_id, flow_ids=[flow.id])
         state = AdminHomeState(
             title=flow.title,
             year_label=texts.fiscal_year_name(fiscal),
@@ -87,8 +87,8 @@ class AdminDesk:
                 self.engine, flow_id=flow.id, start=month_start, end=tomorrow
             ),
             latest=latest,
-            outstanding=len(rows),
-            started=sum(1 for row in rows if row.kind == "draft"),
+            outstanding=started + invited,
+            started=started,
             periods=(
                 (texts.PERIOD_THIS_YEAR, f"{fiscal}-04-01..{fiscal + 1}-03-31"),
                 (texts.PERIOD_LAST_YEAR, f"{fiscal - 1}-04-01..{fiscal}-03-31"),

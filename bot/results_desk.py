@@ -36,6 +36,7 @@ from flows.statistics import compute_statistics
 log = logging.getLogger(__name__)
 
 _DEPARTMENT_WORD = "所属"
+AUDIT_LIST_CHARACTERS = 2_600
 _PERIOD_WORD = "期間"
 
 
@@ -185,7 +186,7 @@ class ResultsDesk:
         if filters is None:
             return out
         start, end = self._bounds(filters.period)
-        records = storage.list_audit(self.engine, start=start, end=end)
+        records = storage.list_audit(self.engine, start=start, end=end, limit=None)  # the CSV has them all
         rows = [
             (
                 self.clock.local(record.at),
@@ -197,10 +198,14 @@ class ResultsDesk:
             )
             for record in records
         ]
-        lines = [
-            texts.audit_line(at, escape(who), where, what, escape(receipts), escape(detail))
-            for at, who, where, what, receipts, detail in rows[:40]
-        ]
+        lines: list[str] = []
+        budget = AUDIT_LIST_CHARACTERS  # whole lines only, inside a section's 3,000 characters
+        for at, who, where, what, receipts, detail in rows:
+            line = texts.audit_line(at, escape(who), where, what, escape(receipts), escape(detail))
+            if len(line) + 1 > budget:
+                break
+            lines.append(line)
+            budget -= len(line) + 1
         out.say(notice(texts.audit_heading(filters.period_label(), len(rows), lines)))
         buffer = io.StringIO()
         writer = csv.writer(buffer)

@@ -53,6 +53,7 @@ from storage.reminders import (
     Chased,
     Invited,
     claim_due_reminders,
+    count_outstanding,
     find_chased,
     get_invitation,
     invite,
@@ -65,6 +66,7 @@ from storage.submissions import find_submission, get_submission, latest_submissi
 from storage.tallies import count_submissions, latest_submissions
 
 __all__ = [
+    "count_outstanding",
     "AuditAction",
     "AuditRecord",
     "list_audit",

@@ -38,15 +38,17 @@ def record_audit(
 
 
 def list_audit(
-    engine: Engine, *, start: datetime | None = None, end: datetime | None = None, limit: int = 500
+    engine: Engine, *, start: datetime | None = None, end: datetime | None = None, limit: int | None = 500
 ) -> list[AuditRecord]:
-    """The records with start ≤ at < end, newest first."""
+    """The records with start ≤ at < end, newest first (all of them with `limit=None`)."""
     statement = select(AuditRecord)
     if start is not None:
         statement = statement.where(col(AuditRecord.at) >= start)
     if end is not None:
         statement = statement.where(col(AuditRecord.at) < end)
-    statement = statement.order_by(col(AuditRecord.at).desc(), col(AuditRecord.id).desc()).limit(limit)
+    statement = statement.order_by(col(AuditRecord.at).desc(), col(AuditRecord.id).desc())
+    if limit is not None:
+        statement = statement.limit(limit)
     with session_scope(engine, read_only=True) as session:
         return list(session.exec(statement))
 

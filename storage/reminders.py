@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Engine, or_
+from sqlalchemy import Engine, func, or_
 from sqlmodel import col, select, update
 
 from storage.db import session_scope
@@ -269,3 +269,20 @@ def find_chased(engine: Engine, kind: Kind, row_id: int, *, active_only: bool = 
         if row is None or (active_only and row.status != _ACTIVE[kind]):
             return None
         return _chased(kind, row)
+
+
+def count_outstanding(engine: Engine, *, team_id: str, flow_ids: Sequence[str]) -> tuple[int, int]:
+    """(drafts in progress, invitations not started) of these flows: counts only, no rows loaded."""
+    counts: list[int] = []
+    with session_scope(engine, read_only=True) as session:
+        for kind in ("draft", "invitation"):
+            model = _MODELS[kind]
+            counted = session.exec(
+                select(func.count())
+                .select_from(model)
+                .where(
+                    model.team_id == team_id, model.status == _ACTIVE[kind], col(model.flow_id).in_(flow_ids)
+                )
+            ).one()
+            counts.append(int(counted))
+    return counts[0], counts[1]

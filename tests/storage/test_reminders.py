@@ -23,6 +23,7 @@ from storage import (
     ReminderFields,
     cancel_draft,
     claim_due_reminders,
+    count_outstanding,
     find_chased,
     get_draft,
     get_invitation,
@@ -564,3 +565,10 @@ def test_find_chased(engine: Engine, flow_version: FlowVersionInfo) -> None:
     assert find_chased(engine, "draft", id_of(draft)) is None
     closed = find_chased(engine, "draft", id_of(draft), active_only=False)
     assert closed is not None and closed.id == draft.id
+
+
+def test_outstanding_is_counted_without_loading_rows(engine: Engine, flow_version: FlowVersionInfo) -> None:
+    _start(engine, flow_version)
+    _invite(engine, user_id="U2")
+    assert count_outstanding(engine, team_id="T1", flow_ids=["leak_survey"]) == (1, 1)
+    assert count_outstanding(engine, team_id="T1", flow_ids=["another"]) == (0, 0)
