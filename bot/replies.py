@@ -103,6 +103,3 @@ class Replies:
 
     def publish_home(self, view: dict[str, Any]) -> None:
         self.items.append(PublishHome(self.user_id, view))
-
-    def extend(self, other: Replies) -> None:
-        self.items.extend(other.items)
