@@ -18,6 +18,7 @@ from storage.drafts import (
     start_draft,
     swap_live_message,
 )
+from storage.erasure import DELETE_ADMIN_MESSAGE, erase_submission, record_admin_message, summary_post
 from storage.errors import (
     DepartmentImportError,
     DraftAlreadyActive,
@@ -30,6 +31,7 @@ from storage.events import first_delivery, forget_old_events
 from storage.exports import iter_submissions, list_exports, record_export, submission_versions
 from storage.flow_versions import FlowVersionInfo, load_flow, register_flow
 from storage.models import (
+    AdminMessage,
     AuditAction,
     AuditRecord,
     Department,
@@ -44,7 +46,11 @@ from storage.models import (
     OutboxStatus,
     ReceiptCounter,
     ReceivedEvent,
+    RequestKind,
     Submission,
+    SubmissionEvent,
+    SubmissionEventKind,
+    SubmissionStatus,
 )
 from storage.outbox import Notification, claim_due, enqueue, mark_failed, mark_sent
 from storage.receipts import format_receipt_number, receipt_year
@@ -62,10 +68,63 @@ from storage.reminders import (
     settle_reminder,
     snooze,
 )
+from storage.retention import (
+    PurgePlan,
+    RetentionPeriods,
+    claim_daily,
+    fiscal_cutoff,
+    plan_purge,
+    purge,
+    retention_from,
+)
+from storage.statuses import (
+    ALLOWED,
+    Changed,
+    StatusNotAllowed,
+    SubmissionGone,
+    allowed_changes,
+    change_status,
+    decline_request,
+    get_event,
+    get_submission_by_id,
+    history,
+    open_correction,
+    request_change,
+    submit_correction,
+)
 from storage.submissions import find_submission, get_submission, latest_submission, submit_draft
 from storage.tallies import count_submissions, latest_submissions
 
 __all__ = [
+    "DELETE_ADMIN_MESSAGE",
+    "erase_submission",
+    "record_admin_message",
+    "summary_post",
+    "AdminMessage",
+    "RequestKind",
+    "SubmissionEvent",
+    "SubmissionEventKind",
+    "SubmissionStatus",
+    "PurgePlan",
+    "RetentionPeriods",
+    "claim_daily",
+    "fiscal_cutoff",
+    "plan_purge",
+    "purge",
+    "retention_from",
+    "ALLOWED",
+    "Changed",
+    "StatusNotAllowed",
+    "SubmissionGone",
+    "allowed_changes",
+    "change_status",
+    "decline_request",
+    "get_event",
+    "get_submission_by_id",
+    "history",
+    "open_correction",
+    "request_change",
+    "submit_correction",
     "count_outstanding",
     "AuditAction",
     "AuditRecord",

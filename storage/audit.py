@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from storage.db import session_scope
 from storage.models import AUDIT_DETAIL_LENGTH, AuditAction, AuditRecord, ExportSource
@@ -23,6 +23,23 @@ def record_audit(
     receipts: Sequence[str] = (),
     detail: str = "",
 ) -> AuditRecord:
+    with session_scope(engine) as session:
+        return add_audit(
+            session, at=at, actor=actor, source=source, action=action, receipts=receipts, detail=detail
+        )
+
+
+def add_audit(
+    session: Session,
+    *,
+    at: datetime,
+    actor: str,
+    source: ExportSource | str,
+    action: AuditAction | str,
+    receipts: Sequence[str] = (),
+    detail: str = "",
+) -> AuditRecord:
+    """The record, inside the caller's unit of work: it exists exactly when the change does."""
     record = AuditRecord(
         at=at,
         actor=actor,
@@ -31,10 +48,9 @@ def record_audit(
         receipts=_cut(",".join(receipts)),
         detail=_cut(detail),
     )
-    with session_scope(engine) as session:
-        session.add(record)
-        session.flush()
-        return record
+    session.add(record)
+    session.flush()
+    return record
 
 
 def list_audit(

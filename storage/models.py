@@ -38,6 +38,7 @@ JSONValue = JSON().with_variant(JSONB(), "postgresql")
 QUESTION_ID_LENGTH = 128
 LAST_ERROR_LENGTH = 500
 AUDIT_DETAIL_LENGTH = 500
+REASON_LENGTH = 1000
 EXPORT_FILTER_LENGTH = 500
 
 
@@ -45,6 +46,13 @@ class DraftStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
     CANCELLED = "cancelled"
+
+
+class SubmissionEventKind(StrEnum):
+    STATUS = "status"  # an administrator changed the status
+    CORRECTED = "corrected"  # the respondent resubmitted after 差戻し
+    REQUESTED = "requested"  # the respondent asked for a correction or a withdrawal
+    DECLINED = "declined"  # an administrator declined that request
 
 
 class OutboxStatus(StrEnum):
@@ -115,6 +123,9 @@ class Draft(_Reminded, table=True):
     updated_at: datetime
     last_activity_at: datetime
     due_date: date | None = None  # from an invitation
+    # A correction after 差戻し: submitting replaces that submission's answers, same receipt number.
+    # (No foreign key: submission already points at draft, and a cycle would complicate both.)
+    correcting_submission_id: int | None = Field(default=None)
     invited_by: str | None = Field(default=None, max_length=64)
     # The one message the person can act on now (a question or the review), so that a newer one
     # can collapse it. Written without touching `version`: showing a question changes no answer.
@@ -128,11 +139,36 @@ class Draft(_Reminded, table=True):
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]  # SQLModel sets __table__ at class creation
 
 
+class SubmissionStatus(StrEnum):
+    RECEIVED = "received"  # 受付
+    CHECKING = "checking"  # 確認中
+    RETURNED = "returned"  # 差戻し中: the respondent corrects it under the same receipt number
+    WITHDRAWN = "withdrawn"  # 取下げ
+    CLOSED = "closed"  # 確定
+
+
+class RequestKind(StrEnum):
+    """What a respondent asked for; an administrator approves or declines it."""
+
+    CORRECTION = "correction"
+    WITHDRAWAL = "withdrawal"
+
+
 class Submission(_Table, table=True):
-    """The submitted answers of one draft, with its receipt number (受付番号)."""
+    """The submitted answers of one draft, with its receipt number (受付番号).
+
+    An erased submission stays as a tombstone: its receipt number, dates, status, and who erased
+    it and why, with no answers."""
 
     __tablename__ = "submission"
-    __table_args__ = (UniqueConstraint("receipt_year", "receipt_seq"),)
+    __table_args__ = (
+        UniqueConstraint("receipt_year", "receipt_seq"),
+        _one_of("status", SubmissionStatus),
+        CheckConstraint(
+            "pending_request IS NULL OR pending_request IN ('correction', 'withdrawal')",
+            name="pending_request",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     draft_id: int = Field(foreign_key="draft.id", unique=True)
@@ -144,6 +180,58 @@ class Submission(_Table, table=True):
     flow_version_id: int = Field(foreign_key="flow_version.id", index=True)
     answers: dict[str, Any] = Field(sa_type=JSONValue, repr=False)
     submitted_at: datetime
+    status: str = Field(default=SubmissionStatus.RECEIVED, max_length=16)
+    status_changed_at: datetime | None = None
+    corrected_at: datetime | None = None  # the latest resubmission after 差戻し
+    pending_request: str | None = Field(default=None, max_length=16)  # a RequestKind
+    request_reason: str | None = Field(default=None, max_length=REASON_LENGTH, repr=False)
+    erased_at: datetime | None = Field(default=None, index=True)
+    erased_by: str | None = Field(default=None, max_length=64)  # a Slack user id, "cli" or "retention"
+    erase_reason: str | None = Field(default=None, max_length=REASON_LENGTH, repr=False)
+
+
+class SubmissionEvent(_Table, table=True):
+    """One entry of a submission's history: a status change, a correction, a request and its
+    answer. A correction keeps the answers it replaced. Erased with the submission."""
+
+    __tablename__ = "submission_event"
+    __table_args__ = (_one_of("kind", SubmissionEventKind),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    at: datetime
+    actor: str = Field(max_length=64)
+    source: str = Field(max_length=16)  # an ExportSource
+    kind: str = Field(max_length=16)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str | None = Field(default=None, max_length=16)
+    reason: str = Field(default="", max_length=REASON_LENGTH, repr=False)
+    previous_answers: dict[str, Any] | None = Field(default=None, sa_type=JSONValue, repr=False)
+
+
+class AdminMessage(_Table, table=True):
+    """A message the bot posted about a submission in the admin channel (the summary and its
+    thread), so that it can be updated and, when the submission is erased, deleted."""
+
+    __tablename__ = "admin_message"
+    __table_args__ = (UniqueConstraint("channel", "ts"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    channel: str = Field(max_length=64)
+    ts: str = Field(max_length=32)
+    is_summary: bool = Field(default=False)
+
+
+class JobRun(_Table, table=True):
+    """A daily job taken by one process: the primary key lets exactly one insert win."""
+
+    __tablename__ = "job_run"
+
+    job: str = Field(primary_key=True, max_length=32)
+    day: date = Field(primary_key=True)
+    claimed_by: str = Field(max_length=128)
+    claimed_at: datetime
 
 
 class ReceiptCounter(_Table, table=True):
@@ -236,6 +324,7 @@ class Invitation(_Reminded, table=True):
 class ExportSource(StrEnum):
     SLACK = "slack"  # an administrator asked in Slack
     CLI = "cli"  # `python -m bot export` on the server
+    RETENTION = "retention"  # the daily retention job
 
 
 class ExportRecord(_Table, table=True):
@@ -260,6 +349,10 @@ class AuditAction(StrEnum):
     FULL_ANSWERS = "full_answers"  # 全回答を表示
     EXPORT = "export"
     STATISTICS = "statistics"
+    STATUS = "status"  # a status change by an administrator (差戻し and 取下げ included)
+    CORRECTION = "correction"  # a corrected submission was resubmitted
+    REQUEST = "request"  # a respondent asked for a correction or a withdrawal
+    ERASURE = "erasure"  # answers erased, by an administrator or at the end of their period
 
 
 class AuditRecord(_Table, table=True):

@@ -39,6 +39,8 @@ def submit_draft(
     year = receipt_year(now, timezone)
 
     def change(session: Session, draft: Draft) -> Submission:
+        if draft.correcting_submission_id is not None:
+            raise ValueError("a correction is submitted with storage.submit_correction")
         draft.status = DraftStatus.SUBMITTED
         draft.answers = dict(answers)
         draft.updated_at = now

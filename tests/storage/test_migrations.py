@@ -41,6 +41,9 @@ def test_migrations_create_every_table_of_the_models(engine: Engine) -> None:
         "invitation",
         "export_record",
         "audit_record",
+        "submission_event",
+        "admin_message",
+        "job_run",
     }
 
 
