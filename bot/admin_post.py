@@ -11,11 +11,33 @@ from sqlalchemy import Engine
 from bot.clock import Clock
 from bot.outbox import Sender, Undeliverable
 from bot.rendering.admin import SubmissionView, summary_message
+from bot.rendering.elements import Message
+from bot.replies import Posted
 from bot.slack_gateway import SlackGateway
 from flows.model import Flow
-from storage import Notification, Submission, get_submission
+from storage import (
+    Notification,
+    Submission,
+    get_submission,
+    get_submission_by_id,
+    record_admin_message,
+    summary_post,
+)
 
 ADMIN_SUMMARY = "admin_summary"
+ADMIN_SUMMARY_UPDATE = "admin_summary_update"  # the status (or the answers) changed: chat.update
+
+
+class SummaryNotPostedYet(Exception):
+    """The summary is still on its way: retried later by the outbox, then it shows the change."""
+
+
+def summary_update_for(submission_id: int, event_id: int) -> Notification:
+    return Notification(
+        kind=ADMIN_SUMMARY_UPDATE,
+        payload={"submission_id": submission_id},
+        dedupe_key=f"{ADMIN_SUMMARY_UPDATE}:{event_id}",
+    )
 
 
 def admin_post_for(submission: Submission) -> Notification:
@@ -33,6 +55,10 @@ def submission_view(submission: Submission, clock: Clock) -> SubmissionView:
         receipt_number=submission.receipt_number,
         submitted_at=clock.local(submission.submitted_at),
         answers=submission.answers,
+        submission_id=submission.id or 0,
+        status=submission.status,
+        pending_request=submission.pending_request,
+        corrected_at=clock.local(submission.corrected_at) if submission.corrected_at else None,
     )
 
 
@@ -53,7 +79,10 @@ class AdminPosts:
         self._channel = channel
 
     def senders(self) -> dict[str, Sender]:
-        return {ADMIN_SUMMARY: Sender(self._post, to_admin_channel=True)}
+        return {
+            ADMIN_SUMMARY: Sender(self._post, to_admin_channel=True),
+            ADMIN_SUMMARY_UPDATE: Sender(self._update, to_admin_channel=True),
+        }
 
     def _post(self, payload: Mapping[str, Any]) -> None:
         draft_id = payload.get("draft_id")
@@ -62,7 +91,33 @@ class AdminPosts:
         submission = get_submission(self._engine, draft_id=draft_id)
         if submission is None:
             raise Undeliverable("submission_not_found")
+        if submission.erased_at is not None:
+            return  # erased before it went out: nothing to show
         if self._channel is None:
             raise Undeliverable("admin_channel_not_set")
+        posted = self._gateway.post(self._channel, self._summary(submission))
+        assert submission.id is not None
+        record_admin_message(
+            self._engine,
+            submission.id,
+            channel=posted.channel,
+            ts=posted.ts,
+            is_summary=True,
+            now=self._clock.now(),
+        )
+
+    def _update(self, payload: Mapping[str, Any]) -> None:
+        submission_id = payload.get("submission_id")
+        submission = (
+            get_submission_by_id(self._engine, submission_id) if isinstance(submission_id, int) else None
+        )
+        if submission is None or submission.erased_at is not None or submission.id is None:
+            return  # erased: its posts are being deleted
+        where = summary_post(self._engine, submission.id)
+        if where is None:
+            raise SummaryNotPostedYet
+        self._gateway.update(Posted(where.channel, where.ts), self._summary(submission))
+
+    def _summary(self, submission: Submission) -> Message:
         flow = self._flow_for_version(submission.flow_version_id)
-        self._gateway.post(self._channel, summary_message(flow, submission_view(submission, self._clock)))
+        return summary_message(flow, submission_view(submission, self._clock))

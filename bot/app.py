@@ -32,9 +32,12 @@ from bot.reminders.service import Reminders
 from bot.rendering.conversation import superseded_message
 from bot.replies import Posted
 from bot.results_desk import ResultsDesk
+from bot.retention_job import RetentionJob
 from bot.settings import Settings
 from bot.slack_client import make_outbox_client, make_web_client
 from bot.slack_gateway import DmChannels, SlackGateway
+from bot.submission_desk import SubmissionDesk
+from bot.submission_posts import SubmissionPosts
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,7 @@ class Kikitori:
     delivery: OutboxDelivery
     outbox_timer: OutboxTimer
     reminders: Reminders
+    retention: RetentionJob
     use_cases: UseCases
     _scheduler: BackgroundScheduler | None = field(default=None, repr=False)
 
@@ -61,8 +65,13 @@ class Kikitori:
 
     def run_due_work(self) -> None:
         """Everything the timers do, at once (the sandbox's clock control, tests)."""
-        self.reminders.sweep()
+        self.sweep()
         self.deliver()
+
+    def sweep(self) -> None:
+        """The scheduled work: reminders, and once a day the retention purge."""
+        self.reminders.sweep()
+        self.retention.run_if_due()
 
     def deliver(self) -> None:
         """Send due outbox messages; forget Slack event ids too old to be redelivered."""
@@ -77,7 +86,7 @@ class Kikitori:
         if self._scheduler is None:
             self._scheduler = BackgroundScheduler(timezone="UTC")
             self._scheduler.add_job(
-                self.reminders.sweep,
+                self._sweep_safely,
                 "interval",
                 seconds=self.settings.reminder_interval_seconds,
                 id="reminders",
@@ -90,6 +99,12 @@ class Kikitori:
             self.settings.outbox_interval_seconds,
             self.settings.reminder_interval_seconds,
         )
+
+    def _sweep_safely(self) -> None:
+        try:
+            self.sweep()
+        except Exception as error:  # the database may be down for a moment: the next sweep retries
+            log.error("the scheduled sweep failed: %s", type(error).__name__)
 
     def stop_timers(self) -> None:
         self.outbox_timer.stop()
@@ -149,9 +164,18 @@ def create_app(
         channel=settings.admin_channel_id,
     )
     receipts = Receipts(engine=engine, flow_for_version=catalog.for_version, gateway=outbox_gateway)
+    submission_posts = SubmissionPosts(
+        engine=engine, flow_for_version=catalog.for_version, gateway=outbox_gateway, clock=the_clock
+    )
     delivery = OutboxDelivery(
         engine,
-        {**receipts.senders(), **admin_posts.senders(), **reminders.senders(), **invitations.senders()},
+        {
+            **receipts.senders(),
+            **admin_posts.senders(),
+            **submission_posts.senders(),
+            **reminders.senders(),
+            **invitations.senders(),
+        },
         the_clock,
         worker_id,
         admin_channel_configured=bool(settings.admin_channel_id),
@@ -168,6 +192,7 @@ def create_app(
         invitations=invitations,
         reminders=reminders,
         results=ResultsDesk(engine=engine, settings=settings, catalog=catalog, clock=the_clock),
+        submissions=SubmissionDesk(drafts, is_admin=settings.is_admin, nudge_outbox=outbox_timer.nudge),
         gateway=gateway,
     )
     app = App(
@@ -189,5 +214,12 @@ def create_app(
         delivery=delivery,
         outbox_timer=outbox_timer,
         reminders=reminders,
+        retention=RetentionJob(
+            engine=engine,
+            periods=settings.retention,
+            clock=the_clock,
+            worker_id=worker_id,
+            nudge_outbox=outbox_timer.nudge,
+        ),
         use_cases=use_cases,
     )

@@ -46,6 +46,15 @@ RESTART = "kk_restart"
 HELP = "kk_help"
 SNOOZE = "kk_snooze"  # あとで on a reminder: the value is a ChasedRef
 ADMIN_FULL_ANSWERS = "kk_admin_full_answers"
+# After 送信. Values carry the submission id ("<id>", or "<id>|<request kind>" / "<id>|<reason>").
+ADMIN_CHANGE_STATUS = "kk_admin_change_status"  # on the summary post and in the full answers
+ADMIN_APPROVE_REQUEST = "kk_admin_approve_request"
+ADMIN_DECLINE_REQUEST = "kk_admin_decline_request"
+ADMIN_CONFIRM_ERASE = "kk_admin_confirm_erase"
+OPEN_CORRECTION = "kk_open_correction"  # the respondent's button after 差戻し
+STATUS_VIEW = "kk_status_view"  # modal callback_id; private_metadata is the submission id
+STATUS_TO = "kk_status_to"
+STATUS_REASON = "kk_status_reason"
 LONG_TEXT_VIEW = "kk_long_text"  # modal callback_id
 
 

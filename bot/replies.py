@@ -47,6 +47,7 @@ class Tell:
 class OpenView:
     trigger_id: str
     view: dict[str, Any]
+    push: bool = False  # on top of the modal the person acted in
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,8 @@ class Replies:
     def tell(self, where: Posted | None, text: str) -> None:
         self.items.append(Tell(self.user_id, where.channel if where else None, text))
 
-    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
-        self.items.append(OpenView(trigger_id, view))
+    def open_view(self, trigger_id: str, view: dict[str, Any], *, push: bool = False) -> None:
+        self.items.append(OpenView(trigger_id, view, push))
 
     def upload(self, filename: str, content: bytes, title: str, comment: str | None = None) -> None:
         self.items.append(Upload(self.user_id, filename, content, title, comment))

@@ -38,12 +38,14 @@ log = logging.getLogger(__name__)
 _DEPARTMENT_WORD = "所属"
 AUDIT_LIST_CHARACTERS = 2_600
 _PERIOD_WORD = "期間"
+_WITH_WITHDRAWN_WORDS = frozenset({"取下げ含む", "取下げを含む", "取り下げ含む", "with-withdrawn"})
 
 
 @dataclass(frozen=True)
 class Filters:
     period: Period | None
     department: str | None
+    include_withdrawn: bool = False
 
     def period_label(self) -> str:
         return self.period.label if self.period else texts.PERIOD_ALL
@@ -54,10 +56,13 @@ def parse_filters(text: str, today: datetime) -> Filters:
     words = unicodedata.normalize("NFKC", text or "").split()[1:]
     period: Period | None = None
     department: str | None = None
+    include_withdrawn = False
     index = 0
     while index < len(words):
         word = words[index]
-        if word == _DEPARTMENT_WORD and index + 1 < len(words):
+        if word in _WITH_WITHDRAWN_WORDS:
+            include_withdrawn, index = True, index + 1
+        elif word == _DEPARTMENT_WORD and index + 1 < len(words):
             department, index = words[index + 1], index + 2
         elif word == _PERIOD_WORD and index + 1 < len(words):
             period, index = parse_period(words[index + 1], today.date()), index + 2
@@ -65,7 +70,7 @@ def parse_filters(text: str, today: datetime) -> Filters:
             raise ValueError(texts.RESULTS_USAGE)
         else:
             period, index = parse_period(word, today.date()), index + 1
-    return Filters(period, department)
+    return Filters(period, department, include_withdrawn)
 
 
 class ResultsDesk:
@@ -98,7 +103,11 @@ class ResultsDesk:
             out.say(notice(texts.RESULTS_NONE))
             return out
         for message in statistics_messages(
-            flow.title, stats, period=filters.period_label(), department=filters.department
+            flow.title,
+            stats,
+            period=filters.period_label(),
+            department=filters.department,
+            note=self._withdrawn_note(flow, filters),
         ):
             out.say(message)
         for item in flow.items:
@@ -133,6 +142,7 @@ class ResultsDesk:
             fmt="csv" if fmt == "csv" else "xlsx",
             out=buffer,
             summary_rows=summary_rows(stats),
+            include_withdrawn=filters.include_withdrawn,
         )
         storage.record_export(
             self.engine,
@@ -152,8 +162,15 @@ class ResultsDesk:
         )
         log.info("export of %s rows for an administrator", rows)
         name = f"kikitori-{self.clock.today():%Y%m%d}.{'csv' if fmt == 'csv' else 'xlsx'}"
-        comment = (
-            f"{texts.exported(rows, filters.period_label(), filters.department)}\n{texts.EXPORT_COMMENT}"
+        note = self._withdrawn_note(flow, filters)
+        comment = "\n".join(
+            line
+            for line in (
+                texts.exported(rows, filters.period_label(), filters.department),
+                note,
+                texts.EXPORT_COMMENT,
+            )
+            if line
         )
         out.upload(name, buffer.getvalue(), name, comment)
         return out
@@ -249,6 +266,23 @@ class ResultsDesk:
             department=filters.department,
             org_question=org,
             flow_id=flow.id,
+            include_withdrawn=filters.include_withdrawn,
+        )
+
+    def _withdrawn_note(self, flow: Flow, filters: Filters) -> str:
+        if filters.include_withdrawn:
+            return texts.WITHDRAWN_INCLUDED
+        start, end = self._bounds(filters.period)
+        org = next((q.id for q in flow.questions if q.type == "org"), None)
+        return texts.withdrawn_left_out(
+            storage.count_withdrawn(
+                self.engine,
+                start=start,
+                end=end,
+                department=filters.department,
+                org_question=org,
+                flow_id=flow.id,
+            )
         )
 
     def _bounds(self, period: Period | None) -> tuple[datetime | None, datetime | None]:

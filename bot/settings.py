@@ -24,7 +24,7 @@ from bot.reminders.calendar import (
     parse_closed_days,
 )
 from bot.reminders.policy import ReminderPolicy
-from storage import database_url
+from storage import RetentionPeriods, database_url, retention_from
 
 SHIPPED_FLOW = Path(__file__).resolve().parents[1] / "flows" / "leak_incident_survey.yaml"
 SLACK_API_URL = "https://slack.com/api/"
@@ -63,6 +63,8 @@ class Settings:
     reminder_max: int = 3
     escalate_after_days: int = 2
     reminder_interval_seconds: float = 60.0
+    # How long answers are kept (storage/retention.py).
+    retention: RetentionPeriods = field(default_factory=RetentionPeriods)
 
     def __post_init__(self) -> None:
         # The calendar and the policy check their own numbers; say which variable was wrong.
@@ -132,6 +134,10 @@ def _read(env: Mapping[str, str]) -> dict[str, Any]:
             raise ValueError(f"one of {', '.join(LOG_LEVELS)}")
         return text.upper()
 
+    try:
+        retention = retention_from(env)
+    except ValueError as problem:
+        raise SettingsError(str(problem)) from None
     api_url = get("SLACK_API_URL") or SLACK_API_URL
     opens, closes = parsed(
         "BUSINESS_HOURS", parse_business_hours, (DEFAULT_OPENS, DEFAULT_CLOSES), "HH:MM-HH:MM"
@@ -162,4 +168,5 @@ def _read(env: Mapping[str, str]) -> dict[str, Any]:
         "reminder_max": parsed("REMINDER_MAX", int, 3, "a whole number"),
         "escalate_after_days": parsed("ESCALATE_AFTER_DAYS", int, 2, "a whole number"),
         "reminder_interval_seconds": parsed("REMINDER_INTERVAL_SECONDS", positive(float), 60.0, "seconds"),
+        "retention": retention,
     }

@@ -76,8 +76,12 @@ class SlackGateway:
                 self.client.chat_update(channel=where.channel, ts=where.ts, **message.as_kwargs())
             case Tell(user_id, where, text):
                 self.tell(user_id, where, text)
-            case OpenView(trigger_id, view):
-                self.client.views_open(trigger_id=trigger_id, view=view)
+            case OpenView(trigger_id, view, push):
+                # From inside a modal Slack wants views.push; views.open would replace nothing.
+                if push:
+                    self.client.views_push(trigger_id=trigger_id, view=view)
+                else:
+                    self.client.views_open(trigger_id=trigger_id, view=view)
             case PublishHome(user_id, view):
                 self.client.views_publish(user_id=user_id, view=view)
             case Upload(user_id, filename, content, title, comment):
@@ -115,8 +119,20 @@ class SlackGateway:
         except SlackApiError as error:  # deleted, or too old to edit: it can no longer mislead anyone
             log.info("could not collapse a replaced message: %s", error.response.get("error"))
 
-    def post(self, channel: str, message: Message) -> None:
-        self.client.chat_postMessage(channel=channel, **message.as_kwargs())
+    def post(self, channel: str, message: Message, *, thread_ts: str | None = None) -> Posted:
+        response = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.as_kwargs())
+        return Posted(str(response["channel"]), str(response["ts"]))
+
+    def update(self, where: Posted, message: Message) -> None:
+        self.client.chat_update(channel=where.channel, ts=where.ts, **message.as_kwargs())
+
+    def delete(self, where: Posted) -> None:
+        """Delete a message of the bot's; one already gone counts as deleted."""
+        try:
+            self.client.chat_delete(channel=where.channel, ts=where.ts)
+        except SlackApiError as error:
+            if error.response.get("error") != "message_not_found":
+                raise
 
     def tell(self, user_id: str, where: str | None, text: str) -> None:
         """A note only this person sees: in `where` (the channel they acted in), else in their DM."""

@@ -124,7 +124,10 @@ TYPED_ANSWER_LABEL = "回答(入力後 Enter または「次へ」)"
 
 CONFIRM_RESTART = ("最初からやり直す", "途中までの回答は削除されます。よろしいですか?", "やり直す")
 CONFIRM_CANCEL = ("回答の中止", "途中までの回答は削除されます。よろしいですか?", "中止する")
-CONFIRM_SUBMIT = ("回答の送信", "この内容で送信します。送信後は修正できません。", "送信する")
+AFTER_SUBMIT_NOTE = (
+    "送信後の修正・取下げは `/survey 修正 受付番号` `/survey 取下げ 受付番号` で依頼できます。"
+)
+CONFIRM_SUBMIT = ("回答の送信", "この内容で送信します。" + AFTER_SUBMIT_NOTE, "送信する")
 
 
 def confirm_submit(unanswered: int) -> tuple[str, str, str]:
@@ -133,7 +136,7 @@ def confirm_submit(unanswered: int) -> tuple[str, str, str]:
         return CONFIRM_SUBMIT
     return (
         "回答の送信",
-        f"未回答の質問が{unanswered}問あります。このまま送信しますか?送信後は修正できません。",
+        f"未回答の質問が{unanswered}問あります。このまま送信しますか?",
         "このまま送信する",
     )
 
@@ -167,7 +170,9 @@ HELP_LINES = (
     "`/survey 再開` 続きから回答する",
     "`/survey 状況` 回答の進み具合を見る",
     "`/survey 中止` 回答を中止する(途中までの回答は削除)",
-    "`/survey 控え [受付番号]` 送信した回答の控えを見る",
+    "`/survey 控え [受付番号]` 送信した回答の控えと状況を見る",
+    "`/survey 修正 受付番号 理由` 送信した回答の修正を依頼する",
+    "`/survey 取下げ 受付番号 理由` 送信した回答の取下げを依頼する",
     "`/survey ヘルプ` この説明",
 )
 HELP_SAVED = "回答は1問ごとに保存されます。いつでも中断し、別の端末からでも続きから回答できます。"
@@ -179,6 +184,9 @@ HELP_ADMIN_LINES = (
     "`/survey assign @相手 [@相手2 …] [期限 YYYY-MM-DD]` 回答を依頼する(`/survey 依頼 …` も同じ)",
     "`/survey 状況` 未提出の人の一覧と件数",
     "管理者チャンネルの「全回答を表示」で、1件ずつ全文を見られます。",
+    "管理者チャンネルの「状況を変更」で、確認中・差戻し・取下げ・確定にします。",
+    "`/survey 削除 受付番号 理由` 回答を今すぐ削除する(受付番号などの記録だけ残ります)",
+    "`/survey 監査 [期間]` だれがいつ何を見たか・変更したかの記録",
 )
 
 
@@ -274,7 +282,7 @@ FULL_ANSWERS_TITLE = "回答の全文"  # ≤ 24 characters
 FULL_ANSWERS_CLOSE = "閉じる"
 FULL_ANSWERS_TRUNCATED = "表示しきれない回答があります。"
 NOT_STARTED = "未着手"
-COPY_STATUS_RECEIVED = "状況: 受付"
+
 COPY_NOTE = "あなたが送信した回答の控えです。ご本人にだけ表示しています。"
 COPY_NOT_FOUND = "その受付番号の、あなたの回答は見つかりませんでした。受付番号を確かめてください。"
 COPY_NONE = "送信済みの回答はありません。"
@@ -384,9 +392,18 @@ RESULTS_ADMINS_ONLY = ADMINS_ONLY + "(集計・エクスポートは管理者が
 RESULTS_ACCEPTED = "作成しています。できあがったらボットとのメッセージでお送りします。"
 RESULTS_NONE = "この条件に当てはまる回答はありません。"
 RESULTS_USAGE = (
-    "使い方: `/survey 集計 [期間] [所属 キーワード]`、`/survey export [期間] [所属 キーワード]`"
+    "使い方: `/survey 集計 [期間] [所属 キーワード] [取下げ含む]`、`/survey export [期間] [所属 キーワード] [取下げ含む]`"
     "(期間の例: 2026年度、令和8年度、今年度、2026-04、2026-04-01..2027-03-31)"
 )
+
+
+def withdrawn_left_out(count: int) -> str:
+    """Said with the statistics and the export when withdrawn answers were left out."""
+    return f"取下げ {count}件は含めていません(含めるときは「取下げ含む」を付けてください)。" if count else ""
+
+
+WITHDRAWN_INCLUDED = "取下げの回答も含めています。"
+HEADER_STATUS = "状況"
 STATS_TITLE = "集計結果"
 STATS_BY_MONTH = "月別の件数"
 STATS_CROSS_TABS = "クロス集計"
@@ -672,3 +689,143 @@ def cli_error(problem: str) -> str:
 def export_filter(period: str, department: str | None) -> str:
     """What the export record says of the filter: 令和8年度(…)/所属「総務」."""
     return f"{period}/{f'所属「{department}」' if department else DEPARTMENT_ALL}"
+
+
+# --- after 送信: statuses, corrections, withdrawals, erasure --------------------------------------
+
+STATUS_NAMES = {
+    "received": "受付",
+    "checking": "確認中",
+    "returned": "差戻し中",
+    "withdrawn": "取下げ",
+    "closed": "確定",
+}
+# What an administrator picks in the status form: the action, not only the state it leads to.
+STATUS_CHOICES = {
+    "received": "受付に戻す",
+    "checking": "確認中にする",
+    "returned": "差戻す(修正を依頼する)",
+    "withdrawn": "取下げにする",
+    "closed": "確定にする",
+}
+REQUEST_NAMES = {"correction": "修正", "withdrawal": "取下げ"}
+SUMMARY_STATUS = "状況"
+BUTTON_CHANGE_STATUS = "状況を変更"
+BUTTON_APPROVE = "承認する"
+BUTTON_DECLINE = "却下する"
+BUTTON_OPEN_CORRECTION = "回答を修正する"
+BUTTON_ERASE = "削除する"
+STATUS_FORM_TITLE = "状況の変更"  # ≤ 24 characters
+STATUS_FORM_SUBMIT = "変更する"
+STATUS_FORM_CLOSE = "キャンセル"
+STATUS_FORM_TO = "新しい状況"
+STATUS_FORM_REASON = "理由(差戻し・取下げでは必須。回答者に伝わります)"
+STATUS_REASON_REQUIRED = "差戻し・取下げには理由を入力してください。"
+STATUS_NO_CHANGE = "この回答の状況は、これ以上変更できません(取下げ済みです)。"
+STATUS_CHANGE_REFUSED = "状況が先に変更されたため、反映できませんでした。最新の状況を確かめてください。"
+SUBMISSION_ERASED = "この回答は削除済みです。"
+REQUEST_GONE = "この依頼は、すでに処理されています。"
+COPY_PENDING_REQUEST = "依頼中"
+
+
+def submission_status_text(status: str, pending_request: str | None = None) -> str:
+    """受付, or 受付(修正の依頼中) while a respondent's request waits for an administrator."""
+    text = STATUS_NAMES.get(status, status)
+    if pending_request:
+        text += f"({REQUEST_NAMES.get(pending_request, pending_request)}の{COPY_PENDING_REQUEST})"
+    return text
+
+
+def status_line(status: str, pending_request: str | None = None) -> str:
+    return f"{SUMMARY_STATUS}: {submission_status_text(status, pending_request)}"
+
+
+def status_form_current(receipt_number: str, status: str) -> str:
+    return f"受付番号 {receipt_number}(現在の状況: {STATUS_NAMES.get(status, status)})"
+
+
+def status_changed_thread(old: str, new: str, actor: str, reason: str) -> str:
+    text = f"状況を「{STATUS_NAMES.get(old, old)}」から「{STATUS_NAMES.get(new, new)}」に変更しました(<@{actor}>)。"
+    return text + (f"\n理由: {reason}" if reason else "")
+
+
+def corrected_thread(changed_labels: list[str]) -> str:
+    if not changed_labels:
+        return "修正されました(回答の内容に変更はありません)。"
+    return "修正されました。変更された質問: " + "、".join(changed_labels)
+
+
+def request_thread(kind: str, user_id: str, reason: str) -> str:
+    name = REQUEST_NAMES.get(kind, kind)
+    return f"<@{user_id}> さんから{name}の依頼がありました。\n理由: {reason}"
+
+
+def request_answered_thread(kind: str, approved: bool, actor: str, reason: str = "") -> str:
+    name = REQUEST_NAMES.get(kind, kind)
+    text = f"{name}の依頼を{'承認' if approved else '却下'}しました(<@{actor}>)。"
+    return text + (f"\n理由: {reason}" if reason else "")
+
+
+def returned_notice(receipt_number: str, reason: str) -> str:
+    return (
+        f"受付番号 {receipt_number} の回答について、管理者から修正の依頼がありました。\n"
+        f"理由: {reason}\n"
+        "「回答を修正する」を押すと、送信した回答が開きます。直して送信すると、同じ受付番号のまま置き換わります。"
+    )
+
+
+def status_notice(receipt_number: str, status: str, reason: str) -> str:
+    text = f"受付番号 {receipt_number} の回答の状況が「{STATUS_NAMES.get(status, status)}」になりました。"
+    return text + (f"\n理由: {reason}" if reason else "")
+
+
+def declined_notice(receipt_number: str, kind: str, reason: str) -> str:
+    text = f"受付番号 {receipt_number} の{REQUEST_NAMES.get(kind, kind)}の依頼は、管理者が見送りました。"
+    return text + (f"\n理由: {reason}" if reason else "")
+
+
+def corrected_note(receipt_number: str) -> str:
+    return f"修正した回答を送信しました(受付番号 {receipt_number} のまま置き換わりました)。"
+
+
+def corrected_receipt(receipt_number: str) -> str:
+    return f"修正を受け付けました。受付番号は {receipt_number} のままです。"
+
+
+def request_accepted(receipt_number: str, kind: str) -> str:
+    return (
+        f"受付番号 {receipt_number} の{REQUEST_NAMES.get(kind, kind)}の依頼を受け付けました。"
+        "管理者が確認して、結果をこのメッセージでお知らせします。"
+    )
+
+
+def request_usage(word: str) -> str:
+    return f"使い方: `/survey {word} 受付番号 理由`(例: `/survey {word} 2026-0001 日付を誤って入力したため`)"
+
+
+def request_refused(receipt_number: str, status: str, pending: str | None) -> str:
+    if pending:
+        return f"受付番号 {receipt_number} には、処理待ちの{REQUEST_NAMES.get(pending, pending)}の依頼があります。管理者の確認をお待ちください。"
+    return f"受付番号 {receipt_number} の回答は「{STATUS_NAMES.get(status, status)}」のため、この依頼はできません。"
+
+
+CORRECTION_NOT_RETURNED = "この回答は修正の対象ではありません(差戻しが取り消されたか、すでに修正済みです)。"
+CORRECTION_BUSY = "回答途中の調査があります。先にそちらを送信するか `/survey 中止` してから、もう一度「回答を修正する」を押してください。"
+CORRECTION_OPENED = "送信した回答を開きました。直す質問を選んで変更し、最後に「送信」を押してください。"
+CORRECTION_CLOSED = "この回答は修正できなくなりました(管理者が状況を変更しました)。"
+ERASE_USAGE = "使い方: `/survey 削除 受付番号 理由`(理由は必須です)"
+ERASE_CONFIRM_TITLE = "回答の削除"
+
+
+def erase_question(receipt_number: str, reason: str) -> str:
+    return (
+        f"受付番号 {receipt_number} の回答を削除します。回答・履歴・管理者チャンネルの投稿が消え、"
+        f"受付番号・日付・状況・削除した人と理由だけが残ります。元に戻せません。\n理由: {reason}"
+    )
+
+
+def erased_note(receipt_number: str) -> str:
+    return f"受付番号 {receipt_number} の回答を削除しました。"
+
+
+RETENTION_ERASED_BY = "保存期間の満了"

@@ -28,7 +28,13 @@ from storage.errors import (
     FlowVersionNotFound,
 )
 from storage.events import first_delivery, forget_old_events
-from storage.exports import iter_submissions, list_exports, record_export, submission_versions
+from storage.exports import (
+    count_withdrawn,
+    iter_submissions,
+    list_exports,
+    record_export,
+    submission_versions,
+)
 from storage.flow_versions import FlowVersionInfo, load_flow, register_flow
 from storage.models import (
     AdminMessage,
@@ -69,6 +75,7 @@ from storage.reminders import (
     snooze,
 )
 from storage.retention import (
+    PURGE_JOB,
     PurgePlan,
     RetentionPeriods,
     claim_daily,
@@ -105,6 +112,7 @@ __all__ = [
     "SubmissionEvent",
     "SubmissionEventKind",
     "SubmissionStatus",
+    "PURGE_JOB",
     "PurgePlan",
     "RetentionPeriods",
     "claim_daily",
@@ -134,6 +142,7 @@ __all__ = [
     "ExportRecord",
     "ExportSource",
     "iter_submissions",
+    "count_withdrawn",
     "list_exports",
     "record_export",
     "submission_versions",

@@ -11,13 +11,20 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import Engine, or_
+from sqlalchemy import Engine, func, or_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.db import session_scope
-from storage.models import EXPORT_FILTER_LENGTH, ExportRecord, ExportSource, FlowVersion, Submission
+from storage.models import (
+    EXPORT_FILTER_LENGTH,
+    ExportRecord,
+    ExportSource,
+    FlowVersion,
+    Submission,
+    SubmissionStatus,
+)
 
 DEFAULT_BATCH = 500
 
@@ -30,6 +37,7 @@ def iter_submissions(
     department: str | None,
     org_question: str | None = None,
     flow_id: str | None = None,
+    include_withdrawn: bool = False,
     batch: int = DEFAULT_BATCH,
 ) -> Iterator[Submission]:
     """The submissions with `start <= submitted_at < end`, in receipt order (year, then number).
@@ -38,6 +46,7 @@ def iter_submissions(
     matched (after NFKC, ignoring case) as a prefix of the code or a part of the name of the
     answer to `org_question` (stored as {"code", "name"}); the flow names that question, so it
     must be given with a keyword. `flow_id` keeps only the submissions of that flow (any version).
+    Withdrawn submissions (取下げ) are left out unless `include_withdrawn`; erased ones always are.
 
     The arguments are checked at once; the rows come lazily, `batch` at a time, inside one
     read-only transaction that ends when the iterator is exhausted or closed. Each row is
@@ -46,7 +55,12 @@ def iter_submissions(
     if batch < 1:
         raise ValueError("batch must be at least 1")
     conditions = _conditions(
-        start=start, end=end, department=department, org_question=org_question, flow_id=flow_id
+        start=start,
+        end=end,
+        department=department,
+        org_question=org_question,
+        flow_id=flow_id,
+        include_withdrawn=include_withdrawn,
     )
     statement = select(Submission)
     if flow_id is not None:
@@ -67,11 +81,17 @@ def submission_versions(
     department: str | None,
     org_question: str | None = None,
     flow_id: str | None = None,
+    include_withdrawn: bool = False,
 ) -> list[int]:
     """The flow versions that the submissions `iter_submissions` would give were answered on,
     ascending: an export knows its columns before its first row."""
     conditions = _conditions(
-        start=start, end=end, department=department, org_question=org_question, flow_id=flow_id
+        start=start,
+        end=end,
+        department=department,
+        org_question=org_question,
+        flow_id=flow_id,
+        include_withdrawn=include_withdrawn,
     )
     statement = select(Submission.flow_version_id)
     if flow_id is not None:
@@ -79,6 +99,31 @@ def submission_versions(
     statement = statement.where(*conditions).distinct().order_by(col(Submission.flow_version_id))
     with session_scope(engine, read_only=True) as session:
         return list(session.exec(statement))
+
+
+def count_withdrawn(
+    engine: Engine,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    department: str | None,
+    org_question: str | None = None,
+    flow_id: str | None = None,
+) -> int:
+    """The withdrawn submissions `iter_submissions` leaves out by default: counted apart."""
+    conditions = _conditions(
+        start=start,
+        end=end,
+        department=department,
+        org_question=org_question,
+        flow_id=flow_id,
+        only_withdrawn=True,
+    )
+    statement = select(func.count()).select_from(Submission)
+    if flow_id is not None:
+        statement = statement.join(FlowVersion, col(FlowVersion.id) == col(Submission.flow_version_id))
+    with session_scope(engine, read_only=True) as session:
+        return int(session.exec(statement.where(*conditions)).one())
 
 
 def _stream(engine: Engine, statement: SelectOfScalar[Submission]) -> Iterator[Submission]:
@@ -97,8 +142,14 @@ def _conditions(
     department: str | None,
     org_question: str | None,
     flow_id: str | None,
+    include_withdrawn: bool = False,
+    only_withdrawn: bool = False,
 ) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [col(Submission.erased_at).is_(None)]
+    if only_withdrawn:
+        conditions.append(col(Submission.status) == SubmissionStatus.WITHDRAWN)
+    elif not include_withdrawn:
+        conditions.append(col(Submission.status) != SubmissionStatus.WITHDRAWN)
     for name, bound in (("start", start), ("end", end)):
         if bound is not None and bound.utcoffset() is None:
             raise ValueError(f"{name} must be an aware datetime")

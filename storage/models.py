@@ -204,7 +204,7 @@ class SubmissionEvent(_Table, table=True):
     source: str = Field(max_length=16)  # an ExportSource
     kind: str = Field(max_length=16)
     from_status: str | None = Field(default=None, max_length=16)
-    to_status: str | None = Field(default=None, max_length=16)
+    to_status: str | None = Field(default=None, max_length=16)  # for a request: the status asked for
     reason: str = Field(default="", max_length=REASON_LENGTH, repr=False)
     previous_answers: dict[str, Any] | None = Field(default=None, sa_type=JSONValue, repr=False)
 

@@ -181,7 +181,7 @@ def decline_request(
             raise StatusNotAllowed(submission.status, submission.pending_request)
         submission.pending_request = None
         submission.request_reason = None
-        event = _event(
+        event = _event(  # like the request's own entry, to_status is the status that was asked for
             session,
             submission,
             SubmissionEventKind.DECLINED,
@@ -189,7 +189,7 @@ def decline_request(
             ExportSource.SLACK,
             now,
             submission.status,
-            submission.status,
+            S.RETURNED if answering == RequestKind.CORRECTION else S.WITHDRAWN,
             reason,
         )
         add_audit(
@@ -305,6 +305,13 @@ def submit_correction(
     (resubmit). Raises what update_in_progress raises, and StatusNotAllowed (nothing changed)."""
 
     def change(session: Session, draft: Draft) -> Changed:
+        # The submission's row before the draft's, in the order change_status and erasure take
+        # them: the other order deadlocks against a concurrent withdrawal on PostgreSQL.
+        session.exec(
+            select(Submission.id)
+            .where(col(Submission.id) == draft.correcting_submission_id)
+            .with_for_update()
+        )
         draft.status = DraftStatus.SUBMITTED
         draft.answers = {}  # the answers live in the submission; the draft only led there
         draft.updated_at = now

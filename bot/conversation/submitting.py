@@ -12,6 +12,7 @@ from bot.receipts import receipt_for
 from bot.refs import DraftRef
 from bot.rendering.elements import escape, notice
 from bot.replies import Posted, Replies
+from bot.submission_posts import notifications_for
 from flows.engine import missing_answers, position
 
 
@@ -36,6 +37,8 @@ class Submitting:
                 actor, draft, flow, missing[0], None, out, at=position(flow, draft.answers, missing[0].id)
             )
             return out
+        if draft.correcting_submission_id is not None:
+            return self._resubmit(draft, posted, out)
         try:
             submission = storage.submit_draft(
                 self.drafts.engine,
@@ -57,4 +60,29 @@ class Submitting:
         self._nudge_outbox()  # the receipt and the admin post go out now, and are retried if Slack fails
         if posted:
             out.update(posted, notice(texts.submitted_note(submission.receipt_number)))
+        return out
+
+    def _resubmit(self, draft: storage.Draft, posted: Posted | None, out: Replies) -> Replies:
+        """送信 of a correction: the same receipt number, the answers replaced, the change posted."""
+        try:
+            changed = storage.submit_correction(
+                self.drafts.engine,
+                draft.id or 0,
+                expected_version=draft.version,
+                answers=draft.answers,
+                now=self.drafts.clock.now(),
+                notifications=notifications_for,
+            )
+        except storage.DraftConflict:
+            out.tell(posted, texts.STALE)
+            return out
+        except storage.DraftClosed:
+            out.tell(posted, texts.CLOSED_DRAFT)
+            return out
+        except (storage.StatusNotAllowed, storage.SubmissionGone):
+            out.tell(posted, texts.CORRECTION_CLOSED)
+            return out
+        self._nudge_outbox()
+        if posted:
+            out.update(posted, notice(texts.corrected_note(changed.submission.receipt_number)))
         return out

@@ -16,6 +16,7 @@ from bot.invitations import Invitations
 from bot.reminders.service import Reminders
 from bot.results_desk import ResultsDesk
 from bot.slack_gateway import SlackGateway
+from bot.submission_desk import SubmissionDesk
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class UseCases:
     invitations: Invitations
     reminders: Reminders
     results: ResultsDesk
+    submissions: SubmissionDesk
     gateway: SlackGateway  # the one that talks to Slack for the listeners
 
 

@@ -46,6 +46,10 @@ class SubmissionView:
     receipt_number: str
     submitted_at: datetime  # local time (TIMEZONE)
     answers: Mapping[str, Any]
+    submission_id: int = 0
+    status: str = "received"
+    pending_request: str | None = None
+    corrected_at: datetime | None = None  # local time
 
 
 # --- the channel post --------------------------------------------------------------------------
@@ -56,6 +60,7 @@ def summary_message(flow: Flow, submission: SubmissionView) -> Message:
     fields = [
         (texts.SUMMARY_RECEIPT, submission.receipt_number),
         (texts.SUMMARY_SUBMITTED_AT, texts.moment_text(submission.submitted_at)),
+        (texts.SUMMARY_STATUS, texts.submission_status_text(submission.status, submission.pending_request)),
         *(
             (entry.label, entry.text(mask_personal_data))
             for entry in summary_entries(flow, submission.answers)
@@ -70,13 +75,18 @@ def summary_message(flow: Flow, submission: SubmissionView) -> Message:
         {
             "type": "actions",
             "elements": [
-                button(texts.BUTTON_FULL_ANSWERS, refs.ADMIN_FULL_ANSWERS, str(submission.draft_id))
+                button(texts.BUTTON_FULL_ANSWERS, refs.ADMIN_FULL_ANSWERS, str(submission.draft_id)),
+                change_status_button(submission),
             ],
         }
     )
     blocks.append(context(texts.SUMMARY_MASK_NOTE))
     # The notification text shows up in previews and on lock screens: no answers in it.
     return Message(text=texts.summary_text(heading, submission.receipt_number), blocks=blocks)
+
+
+def change_status_button(submission: SubmissionView) -> dict[str, Any]:
+    return button(texts.BUTTON_CHANGE_STATUS, refs.ADMIN_CHANGE_STATUS, str(submission.submission_id))
 
 
 def _field(label: str, value: str) -> dict[str, Any]:
@@ -97,7 +107,10 @@ def _escaped_within(text: str, limit: int) -> str:
 
 def full_answers_view(flow: Flow, submission: SubmissionView) -> dict[str, Any]:
     """A modal with every answered question, grouped by item, unmasked, within Slack's limits."""
-    blocks = _answer_blocks(flow, submission)
+    blocks = [
+        {"type": "actions", "elements": [change_status_button(submission)]},
+        *_answer_blocks(flow, submission),
+    ]
     if len(blocks) > VIEW_BLOCKS_MAX:
         # Unreachable for the shipped survey; a refused view would show the admin nothing at all.
         blocks = [*blocks[: VIEW_BLOCKS_MAX - 1], context(texts.FULL_ANSWERS_TRUNCATED)]
@@ -125,7 +138,7 @@ def _answer_blocks(flow: Flow, submission: SubmissionView) -> list[Block]:
         context(
             f"{texts.SUMMARY_RECEIPT} *{escape(submission.receipt_number)}*  |  "
             f"{texts.SUMMARY_SUBMITTED_AT} {texts.moment_text(submission.submitted_at)}  |  "
-            f"{texts.COPY_STATUS_RECEIVED}"
+            f"{escape(texts.status_line(submission.status, submission.pending_request))}"
         )
     ]
     for section in review(flow, submission.answers):

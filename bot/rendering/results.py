@@ -17,11 +17,13 @@ BLOCKS_PER_MESSAGE = 45
 
 
 def statistics_messages(
-    title: str, stats: Statistics, *, period: str, department: str | None
+    title: str, stats: Statistics, *, period: str, department: str | None, note: str = ""
 ) -> list[Message]:
     heading = texts.stats_heading(
         escape(title), escape(period), escape(department) if department else None, stats.submissions
     )
+    if note:
+        heading += "\n" + escape(note)
     first: list[Block] = [header(texts.STATS_TITLE), {"type": "section", "text": mrkdwn(heading)}]
     if stats.per_month:
         months = "\n".join(

@@ -52,13 +52,15 @@ def write_export(
     fmt: ExportFormat,
     out: BinaryIO,
     summary_rows: Iterable[Sequence[str | int]] | None = None,
+    include_withdrawn: bool = False,
 ) -> int:
     """Write the submissions of the current flow (every version of it) in `period` (None: all)
     whose 所属 matches `department` (None: all) to `out`; returns the number of rows (submissions).
 
     `flows` gives the flow of a stored version id; `timezone` is the survey's (TIMEZONE): the
     period's days and every time in the file are local to it. `summary_rows`, when given, become
-    the sheet 集計 (xlsx only). Raises ValueError, in Japanese, for a 所属 keyword on a flow
+    the sheet 集計 (xlsx only). Withdrawn submissions (取下げ) are left out unless
+    `include_withdrawn`. Raises ValueError, in Japanese, for a 所属 keyword on a flow
     without a 所属 question.
     """
     if fmt not in ("xlsx", "csv"):
@@ -74,6 +76,7 @@ def write_export(
         "department": keyword or None,
         "org_question": org_question,
         "flow_id": current.id,
+        "include_withdrawn": include_withdrawn,
     }
     versions = {version: flows(version) for version in storage.submission_versions(engine, **where)}
     table = AnswerTable(current, versions, timezone=timezone, typed=fmt == "xlsx", load=flows)

@@ -126,6 +126,7 @@ class AnswerTable:
             neutralise(submission.receipt_number),
             local if self.typed else local.strftime(DATETIME_TEXT),
             _date_ja(local.date()),
+            texts.STATUS_NAMES.get(submission.status, submission.status),
             *[get(answers) for get in getters],
         ]
 
@@ -137,6 +138,7 @@ class AnswerTable:
             Column(texts.HEADER_RECEIPT, "code", 11),
             Column(texts.HEADER_SUBMITTED_AT, "datetime", 17),
             Column(texts.HEADER_SUBMITTED_ON_JA, "text", 20),
+            Column(texts.HEADER_STATUS, "text", 9),
         ]
         if self.org_question is not None:
             keys += [_Key(self.org_question, "code"), _Key(self.org_question, "name")]

@@ -14,6 +14,11 @@ if TYPE_CHECKING:
 def register(app: App, use_cases: UseCases) -> None:
     app.action(refs.SNOOZE)(reminding.snooze(use_cases))
     app.action(refs.ADMIN_FULL_ANSWERS)(admin.full_answers(use_cases))
+    app.action(refs.ADMIN_CHANGE_STATUS)(admin.change_status(use_cases))
+    app.action(refs.ADMIN_APPROVE_REQUEST)(admin.answer_request(use_cases, approve=True))
+    app.action(refs.ADMIN_DECLINE_REQUEST)(admin.answer_request(use_cases, approve=False))
+    app.action(refs.ADMIN_CONFIRM_ERASE)(admin.confirm_erase(use_cases))
+    app.action(refs.OPEN_CORRECTION)(admin.open_correction(use_cases))
     app.action(refs.RESULTS_STATS)(admin.results(use_cases, "stats"))
     app.action(refs.RESULTS_EXPORT)(admin.results(use_cases, "export"))
     app.action(refs.RESULTS_PERIOD)(admin.only_ack)

@@ -64,3 +64,63 @@ def chosen_period(body: dict[str, Any]) -> str:
 def only_ack(ack: Callable[..., None]) -> None:
     """The period menu itself does nothing until a button is pressed."""
     ack()
+
+
+def change_status(use_cases: UseCases) -> Callable[..., None]:
+    """状況を変更, on the summary post or inside the full answers (then the form is pushed on top)."""
+
+    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
+        ack()
+        actor, posted = actor_of(body), posted_of(body)
+        value, trigger = str(action_of(body).get("value") or ""), str(body.get("trigger_id"))
+        in_modal = (body.get("container") or {}).get("type") == "view"
+        carry(
+            use_cases,
+            actor.user_id,
+            posted,
+            lambda: use_cases.submissions.open_status_form(actor, value, trigger, posted, in_modal=in_modal),
+        )
+
+    return handle
+
+
+def answer_request(use_cases: UseCases, *, approve: bool) -> Callable[..., None]:
+    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
+        ack()
+        actor, posted = actor_of(body), posted_of(body)
+        value = str(action_of(body).get("value") or "")
+        carry(
+            use_cases,
+            actor.user_id,
+            posted,
+            lambda: use_cases.submissions.answer_request(actor, value, posted, approve=approve),
+        )
+
+    return handle
+
+
+def confirm_erase(use_cases: UseCases) -> Callable[..., None]:
+    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
+        ack()
+        actor, posted = actor_of(body), posted_of(body)
+        value = str(action_of(body).get("value") or "")
+        carry(use_cases, actor.user_id, posted, lambda: use_cases.submissions.erase(actor, value, posted))
+
+    return handle
+
+
+def open_correction(use_cases: UseCases) -> Callable[..., None]:
+    """The respondent's 回答を修正する after 差戻し."""
+
+    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
+        ack()
+        actor, posted = actor_of(body), posted_of(body)
+        value = str(action_of(body).get("value") or "")
+        carry(
+            use_cases,
+            actor.user_id,
+            posted,
+            lambda: use_cases.submissions.open_correction(actor, value, posted),
+        )
+
+    return handle

@@ -16,6 +16,7 @@ from bot.conversation import Actor
 from bot.listeners.carrying import carry
 from bot.rendering.elements import notice
 from bot.replies import Replies
+from storage import RequestKind
 
 if TYPE_CHECKING:
     from bot.listeners import UseCases
@@ -36,6 +37,9 @@ class Command(StrEnum):
     EXPORTS = "exports"
     COPY = "copy"
     AUDIT = "audit"
+    CORRECT = "correct"
+    WITHDRAW = "withdraw"
+    ERASE = "erase"
 
 
 WORDS: dict[str, Command] = {
@@ -62,6 +66,14 @@ WORDS: dict[str, Command] = {
     "copy": Command.COPY,
     "監査": Command.AUDIT,
     "audit": Command.AUDIT,
+    "修正": Command.CORRECT,
+    "correct": Command.CORRECT,
+    "取下げ": Command.WITHDRAW,
+    "取り下げ": Command.WITHDRAW,
+    "取下": Command.WITHDRAW,
+    "withdraw": Command.WITHDRAW,
+    "削除": Command.ERASE,
+    "erase": Command.ERASE,
 }
 
 
@@ -71,7 +83,18 @@ def command_of(text: str) -> Command | None:
 
 
 # Commands that read words after themselves; the others are the command word alone.
-TAKES_WORDS = frozenset({Command.ASSIGN, Command.STATS, Command.EXPORT, Command.COPY, Command.AUDIT})
+TAKES_WORDS = frozenset(
+    {
+        Command.ASSIGN,
+        Command.STATS,
+        Command.EXPORT,
+        Command.COPY,
+        Command.AUDIT,
+        Command.CORRECT,
+        Command.WITHDRAW,
+        Command.ERASE,
+    }
+)
 
 
 def typed_command(text: str) -> Command | None:
@@ -91,6 +114,12 @@ def run(use_cases: UseCases, command: Command, actor: Actor, text: str) -> Repli
         return out
     if command is Command.COPY:
         return use_cases.starting.copy(actor, text)
+    if command is Command.CORRECT:
+        return use_cases.submissions.request(actor, RequestKind.CORRECTION, "修正", text)
+    if command is Command.WITHDRAW:
+        return use_cases.submissions.request(actor, RequestKind.WITHDRAWAL, "取下げ", text)
+    if command is Command.ERASE:
+        return use_cases.submissions.ask_to_erase(actor, text)
     if command is Command.STATS:
         return use_cases.results.statistics(actor, text)
     if command is Command.EXPORT:

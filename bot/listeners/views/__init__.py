@@ -1,4 +1,4 @@
-"""view_submission: the long-text modal.
+"""view_submission: the long-text modal, and the administrators' status form.
 
 Slack wants its answer within 3 seconds, and only that answer can keep the modal open with an
 error next to the text. So the text is checked first (nothing is read but the flow), then saved
@@ -67,6 +67,27 @@ def register(app: App, use_cases: UseCases) -> None:
         use_cases.gateway.send(replies)
 
     app.view(refs.LONG_TEXT_VIEW)(long_text)
+
+    def status_form(ack: Callable[..., None], body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = view["state"]["values"]
+        to = element_value((values.get(refs.STATUS_TO) or {}).get(refs.STATUS_TO) or {})
+        reason = element_value((values.get(refs.STATUS_REASON) or {}).get(refs.STATUS_REASON) or {})
+        actor = actor_of(body)
+        try:
+            errors, replies = use_cases.submissions.change_status(
+                actor, str(view.get("private_metadata") or ""), str(to or ""), str(reason or "")
+            )
+        except SQLAlchemyError as failure:
+            log.error("the database could not change a status: %s", type(failure).__name__)
+            ack(response_action="errors", errors={refs.STATUS_TO: texts.DB_UNAVAILABLE_MODAL})
+            return
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack(response_action="clear")  # the full answers underneath close too: they showed the old status
+        use_cases.gateway.send(replies)
+
+    app.view(refs.STATUS_VIEW)(status_form)
 
 
 def _show_when_saved(use_cases: UseCases, saved: Future[tuple[str | None, Replies]]) -> None:

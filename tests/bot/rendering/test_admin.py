@@ -194,6 +194,7 @@ def test_summary_shows_the_key_facts_and_masks_free_text(engine: Engine) -> None
     assert fields_of(message.blocks) == {
         "受付番号": "2026-0001",
         "送信日時": "令和8年5月11日(月) 午前9時30分",  # NOW is 00:30 UTC
+        "状況": "受付",
         "所属": "010020 総務部 法務文書課",
         "回答者": "新潟 太郎",
         "発生日時": "令和7年8月1日(金) 午前10時30分頃",
@@ -203,7 +204,8 @@ def test_summary_shows_the_key_facts_and_masks_free_text(engine: Engine) -> None
         "原因": f"確認不足(ダブルチェックの未実施等)、その他(マイナンバー {TWELVE_DIGITS} を誤記載 &lt;!channel&gt; &amp; more)",
     }
     [actions] = [block for block in message.blocks if block["type"] == "actions"]
-    [full] = actions["elements"]
+    full, change = actions["elements"]
+    assert (change["action_id"], change["value"]) == (refs.ADMIN_CHANGE_STATUS, str(submission.id))
     assert (full["text"]["text"], full["action_id"], full["value"]) == (
         "全回答を表示",
         refs.ADMIN_FULL_ANSWERS,
@@ -272,6 +274,7 @@ def test_a_flow_without_the_survey_questions_still_renders(engine: Engine) -> No
     assert fields_of(message.blocks) == {
         "受付番号": "2026-0001",
         "送信日時": "令和8年5月11日(月) 午前9時30分",
+        "状況": "受付",
     }
     assert message.blocks[2]["elements"][0]["action_id"] == refs.ADMIN_FULL_ANSWERS
     full = full_answers_view(flow, view_of(submission))
@@ -308,7 +311,8 @@ def test_full_view_shows_every_answer_unmasked_grouped_by_item(engine: Engine, f
     asked = [q for q in asked_questions(SURVEY, answers) if q.id in answers]
     assert all(f"*{escape(q.label)}*" in text for q in asked)
     assert text.index("*質問1 職名*") < text.index("*質問2 年代*") < text.index("*質問22 原因分析*")
-    assert "2026-0001" in view["blocks"][0]["elements"][0]["text"]
+    assert view["blocks"][0]["elements"][0]["action_id"] == refs.ADMIN_CHANGE_STATUS
+    assert "2026-0001" in view["blocks"][1]["elements"][0]["text"]
     # Slack itself (the fake's checks) accepts the view.
     client = WebClient(token=fake.token, base_url=fake.base_url, timeout=5)
     client.views_open(trigger_id=fake.issue_trigger(ADMIN), view=view)

@@ -45,10 +45,11 @@ def test_one_row_per_submission_with_typed_cells(engine: Engine) -> None:
     book = workbook(data)
     assert book.sheetnames == ["回答", "設問"]  # 集計 only when its rows are given
     sheet = book["回答"]
-    assert [cell.value for cell in sheet[1][:5]] == [
+    assert [cell.value for cell in sheet[1][:6]] == [
         "受付番号",
         "送信日時",
         "送信日(和暦)",
+        "状況",
         "所属コード",
         "所属名",
     ]
@@ -84,7 +85,7 @@ def test_the_columns_follow_the_flow(engine: Engine) -> None:
     submit(engine, sample_answers())
     _, data = export(engine, "xlsx")
     headers = [cell.value for cell in workbook(data)["回答"][1]]
-    assert headers[5:9] == ["氏名", "質問1 職名", "質問1 職名(その他の内容)", "質問2 年代"]
+    assert headers[6:10] == ["氏名", "質問1 職名", "質問1 職名(その他の内容)", "質問2 年代"]
     assert "所属" not in headers  # the org question is the 所属コード and 所属名 columns
     flags = [header for header in headers if header.startswith(f"{Q13}: ")]
     assert flags == [f"{Q13}: {choice.display}" for choice in SURVEY.by_id["q13_info_kinds"].choices]
@@ -101,7 +102,7 @@ def test_the_sheet_is_ready_to_read(engine: Engine) -> None:
     assert sheet.auto_filter.ref.startswith("A1:") and sheet.auto_filter.ref.endswith("2")
     assert sheet["A1"].alignment.wrap_text and sheet["A1"].font.bold
     widths = {key: dim.width for key, dim in sheet.column_dimensions.items()}
-    assert 10 <= widths["A"] <= 20 and widths["E"] >= 20
+    assert 10 <= widths["A"] <= 20 and widths["F"] >= 20
     measures = [
         cell
         for cell in sheet[1]
@@ -283,7 +284,7 @@ def test_filtering_by_department(engine: Engine) -> None:
     assert codes("人事課") == ["010030"]
     assert codes("999") == []
     rows, data = export(engine, "csv", department="人事")
-    assert rows == 1 and csv_rows(data)[1][3] == "010030"
+    assert rows == 1 and csv_rows(data)[1][4] == "010030"
 
 
 def test_a_department_keyword_needs_an_org_question(engine: Engine) -> None:
@@ -333,7 +334,7 @@ def test_a_version_that_arrives_during_the_export_is_read_into_the_columns() -> 
         submitted_at=datetime(2026, 5, 11, tzinfo=UTC),
     )
     cells: list[Any] = table.row(submission)
-    assert loaded == [7] and cells[3] == "010020" and len(cells) == len(table.columns)
+    assert loaded == [7] and cells[4] == "010020" and len(cells) == len(table.columns)
     table.row(submission)
     assert loaded == [7]
 
