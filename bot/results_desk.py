@@ -100,7 +100,8 @@ class ResultsDesk:
             texts.audit_stats_detail(filters.period_label(), filters.department, stats.submissions),
         )
         if not stats.submissions:
-            out.say(notice(texts.RESULTS_NONE))
+            note = self._withdrawn_note(flow, filters)
+            out.say(notice(escape("\n".join(line for line in (texts.RESULTS_NONE, note) if line))))
             return out
         for message in statistics_messages(
             flow.title,

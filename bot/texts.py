@@ -829,3 +829,7 @@ def erased_note(receipt_number: str) -> str:
 
 
 RETENTION_ERASED_BY = "保存期間の満了"
+
+
+def copy_erased(receipt_number: str) -> str:
+    return f"受付番号 {receipt_number} の回答は削除されています(受付番号などの記録だけが残っています)。"

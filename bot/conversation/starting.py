@@ -169,6 +169,9 @@ class Starting:
             if made is None:
                 out.say(notice(texts.COPY_NONE))
                 return out
+        if made.erased_at is not None:
+            out.say(notice(escape(texts.copy_erased(made.receipt_number))))
+            return out
         flow = self.drafts.catalog.for_version(made.flow_version_id)
         for message in copy_messages(flow, submission_view(made, self.drafts.clock)):
             out.say(message)
