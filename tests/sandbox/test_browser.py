@@ -809,3 +809,32 @@ def test_an_administrator_sees_the_charts_and_downloads_the_export(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert errors == []
     page.close()
+
+
+def test_an_administrator_returns_a_submission_from_the_channel(
+    sandbox: Sandbox, browser: Browser, tmp_path: Path
+) -> None:
+    """状況を変更 on the summary opens the form; 差戻し with a reason updates the summary, posts in
+    its thread and sends the respondent 「回答を修正する」."""
+    answered_earlier(sandbox)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(sandbox.url)
+    receipt = submit_from_the_review(page)
+    page.locator("#person").select_option(ADMIN.id)
+    channel = page.locator("#admin-timeline")
+    summary = channel.locator("article.msg", has_text=receipt).first
+    expect(summary).to_contain_text(f"{texts.SUMMARY_STATUS}")
+    summary.get_by_role("button", name=texts.BUTTON_CHANGE_STATUS).click()
+    form = page.get_by_role("dialog")
+    expect(form).to_contain_text(texts.STATUS_FORM_TITLE)
+    form.get_by_role("combobox").select_option("returned")
+    form.get_by_role("textbox").fill("発生日時をご確認ください")
+    save(page, tmp_path, "status-form.png", publish_as="sandbox-status-form.png")
+    form.get_by_role("button", name=texts.STATUS_FORM_SUBMIT).click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(channel).to_contain_text("差戻し中", timeout=10_000)
+    expect(channel).to_contain_text("発生日時をご確認ください")
+    save(page, tmp_path, "status-returned.png", publish_as="sandbox-status-returned.png")
+    page.locator("#person").select_option(PEOPLE[0].id)
+    expect(page.locator("#dm-timeline")).to_contain_text(texts.BUTTON_OPEN_CORRECTION, timeout=10_000)
+    page.close()
