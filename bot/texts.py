@@ -465,8 +465,16 @@ def number_line(count: int, median: float | None, minimum: int | None, maximum: 
 
 
 AUDIT_COLUMNS = ("日時", "誰が", "どこから", "操作", "受付番号", "内容")
-_AUDIT_ACTIONS = {"full_answers": "全回答を表示", "export": "エクスポート", "statistics": "集計"}
-_AUDIT_SOURCES = {"slack": "Slack", "cli": "サーバー"}
+_AUDIT_ACTIONS = {
+    "full_answers": "全回答を表示",
+    "export": "エクスポート",
+    "statistics": "集計",
+    "status": "状況の変更",
+    "correction": "修正の送信",
+    "request": "回答者の依頼",
+    "erasure": "削除",
+}
+_AUDIT_SOURCES = {"slack": "Slack", "cli": "サーバー", "retention": "保存期間の満了"}
 
 
 def audit_export_detail(filter_text: str, fmt: str, rows: int) -> str:
@@ -481,7 +489,13 @@ def audit_stats_detail(period: str, department: str | None, submissions: int) ->
 def audit_line(at: datetime, actor: str, source: str, action: str, receipts: str, detail: str) -> str:
     who = f"<@{actor}>" if source == "slack" else _AUDIT_SOURCES.get(source, source)
     what = _AUDIT_ACTIONS.get(action, action)
-    about = receipts or detail
+    if action == "status" and "->" in detail:  # stored as received->checking
+        before, after = detail.split("->", 1)
+        detail = f"{STATUS_NAMES.get(before, before)}→{STATUS_NAMES.get(after, after)}"
+    elif action == "request":
+        kind = detail.removeprefix("declined ")  # stored as correction, or declined correction
+        detail = f"{REQUEST_NAMES.get(kind, kind)}の依頼" + ("を却下" if kind != detail else "")
+    about = f"{receipts}({detail})" if receipts and detail else receipts or detail
     return f"• {moment_text(at)} {who} {what}:{about}"
 
 

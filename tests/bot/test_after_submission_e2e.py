@@ -158,6 +158,10 @@ def test_every_status_change_updates_the_one_summary_and_is_kept(
         texts.status_changed_thread("closed", "checking", ADMIN, ""),
     ]
     assert audit_actions(bot)[-3:] == ["status", "status", "status"]
+    before = len(admin.messages())
+    admin.command("監査")
+    listed = admin.wait_for_message(lambda m: "監査の記録" in m.get("text", ""), after=before)
+    assert f"状況の変更:{RECEIPT}(受付→確認中)" in listed["text"]
     # The respondent is told when the answer is closed, with the reason.
     respondent.wait_for_message(
         lambda m: texts.status_notice(RECEIPT, "closed", "内容を確認しました") in m["text"]
