@@ -489,8 +489,8 @@ def audit_stats_detail(period: str, department: str | None, submissions: int) ->
 def audit_line(at: datetime, actor: str, source: str, action: str, receipts: str, detail: str) -> str:
     who = f"<@{actor}>" if source == "slack" else _AUDIT_SOURCES.get(source, source)
     what = _AUDIT_ACTIONS.get(action, action)
-    if action == "status" and "->" in detail:  # stored as received->checking
-        before, after = detail.split("->", 1)
+    if action == "status" and "-&gt;" in detail:  # stored as received->checking, escaped for mrkdwn
+        before, after = detail.split("-&gt;", 1)
         detail = f"{STATUS_NAMES.get(before, before)}→{STATUS_NAMES.get(after, after)}"
     elif action == "request":
         kind = detail.removeprefix("declined ")  # stored as correction, or declined correction
