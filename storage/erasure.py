@@ -94,7 +94,11 @@ def record_admin_message(
     """Remember a post about a submission. Posted after the submission was erased (the post was
     already on its way): it is deleted at once."""
     with session_scope(engine) as session:
-        submission = session.get(Submission, submission_id)
+        # Locked: an erasure in progress is waited for, and then seen (a plain read would miss it
+        # and leave a post behind that nothing deletes).
+        submission = session.exec(
+            select(Submission).where(col(Submission.id) == submission_id).with_for_update()
+        ).one_or_none()
         if submission is None or submission.erased_at is not None:
             _enqueue_delete(session, channel, ts, now)
             return

@@ -55,7 +55,7 @@ def retention_from(env: Mapping[str, str]) -> RetentionPeriods:
         raw = (env.get(name) or "").strip()
         if not raw:
             return fallback
-        if not raw.isdigit() or int(raw) < 1:
+        if not raw.isdecimal() or int(raw) < 1:  # isdigit() would let "²" through to int()
             raise ValueError(f"{name} must be a whole number of at least 1, not {raw!r}")
         return int(raw)
 
@@ -165,9 +165,7 @@ def purge(
         audit = session.exec(delete(AuditRecord).where(col(AuditRecord.at) < cut.audit)).rowcount
         exports = session.exec(delete(ExportRecord).where(col(ExportRecord.at) < cut.audit)).rowcount
         stale = select(Draft.id).where(_due_drafts_condition(cut.drafts))
-        session.exec(
-            update(Invitation).where(col(Invitation.draft_id).in_(stale)).values(draft_id=None)
-        )
+        session.exec(update(Invitation).where(col(Invitation.draft_id).in_(stale)).values(draft_id=None))
         drafts = session.exec(delete(Draft).where(_due_drafts_condition(cut.drafts))).rowcount
     return PurgePlan(erased, int(drafts or 0), int(audit or 0), int(exports or 0))
 

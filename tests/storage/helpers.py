@@ -7,12 +7,18 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
 
 from flows.model import Flow
+from storage import Submission, start_draft, submit_draft
 
 T = TypeVar("T")
 
 NOW = datetime(2026, 5, 11, 0, 30, tzinfo=UTC)  # 09:30 in Tokyo
+TOKYO = ZoneInfo("Asia/Tokyo")
+ANSWERS = {"name": "新潟 太郎", "role": "主事", "years": 2, "channels": ["メール"]}
 
 
 def make_flow(title: str = "個人情報漏えい事案の聞き取り", flow_id: str = "leak_survey") -> Flow:
@@ -72,6 +78,26 @@ def id_of(row: _Stored) -> int:
     """The primary key of a row the storage returned (None only before it is first flushed)."""
     assert row.id is not None
     return row.id
+
+
+def make_submission(
+    engine: Engine,
+    flow_version_id: int,
+    *,
+    user_id: str = "U1",
+    now: datetime = NOW,
+    answers: dict[str, Any] | None = None,
+) -> Submission:
+    """A new draft of `user_id` (team T1), submitted at once with `answers` (ANSWERS by default)."""
+    draft = start_draft(engine, team_id="T1", user_id=user_id, flow_version_id=flow_version_id, now=now)
+    return submit_draft(
+        engine,
+        id_of(draft),
+        expected_version=draft.version,
+        answers=ANSWERS if answers is None else answers,
+        now=now,
+        timezone=TOKYO,
+    )
 
 
 def race(count: int, work: Callable[[int], T]) -> list[T | BaseException]:

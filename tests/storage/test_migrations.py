@@ -11,9 +11,17 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, inspect
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import IntegrityError, StatementError
 
-from storage import OutboxMessage, session_scope, upgrade
+from storage import (
+    OutboxMessage,
+    list_audit,
+    list_exports,
+    record_audit,
+    record_export,
+    session_scope,
+    upgrade,
+)
 from storage.db import ALEMBIC_INI
 from storage.models import metadata
 
@@ -101,3 +109,27 @@ def test_naive_datetimes_are_refused(engine: Engine) -> None:
             OutboxMessage(kind="k", payload={}, dedupe_key="d", next_attempt_at=naive, created_at=naive)
         )
         session.flush()
+
+
+def test_the_audit_trail_takes_the_actions_and_sources_after_submission(engine: Engine) -> None:
+    at = datetime(2026, 5, 11, tzinfo=UTC)
+    for action in ("status", "correction", "request", "erasure"):
+        record_audit(engine, at=at, actor="U1", source="slack", action=action, receipts=["2026-0001"])
+    record_audit(engine, at=at, actor="retention", source="retention", action="erasure")
+    record_export(engine, at=at, actor="retention", source="retention", filter_text="", fmt="csv", rows=0)
+    stored = [(r.action, r.source) for r in reversed(list_audit(engine, limit=None))]
+    assert stored == [
+        ("status", "slack"),
+        ("correction", "slack"),
+        ("request", "slack"),
+        ("erasure", "slack"),
+        ("erasure", "retention"),
+    ]
+    assert [r.source for r in list_exports(engine)] == ["retention"]
+
+
+@pytest.mark.parametrize(("action", "source"), [("deleted", "slack"), ("erasure", "cron")])
+def test_the_audit_trail_refuses_other_actions_and_sources(engine: Engine, action: str, source: str) -> None:
+    with pytest.raises(IntegrityError):
+        record_audit(engine, at=datetime(2026, 5, 11, tzinfo=UTC), actor="U1", source=source, action=action)
+    assert list_audit(engine) == []
