@@ -125,7 +125,7 @@ TYPED_ANSWER_LABEL = "回答(入力後 Enter または「次へ」)"
 CONFIRM_RESTART = ("最初からやり直す", "途中までの回答は削除されます。よろしいですか?", "やり直す")
 CONFIRM_CANCEL = ("回答の中止", "途中までの回答は削除されます。よろしいですか?", "中止する")
 AFTER_SUBMIT_NOTE = (
-    "送信後の修正・取下げは `/survey 修正 受付番号` `/survey 取下げ 受付番号` で依頼できます。"
+    "送信後の修正・取下げは「/survey 修正 受付番号」「/survey 取下げ 受付番号」で依頼できます。"
 )
 CONFIRM_SUBMIT = ("回答の送信", "この内容で送信します。" + AFTER_SUBMIT_NOTE, "送信する")
 

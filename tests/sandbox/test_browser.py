@@ -251,7 +251,7 @@ def test_the_whole_survey_in_the_page(sandbox: Sandbox, browser: Browser, tmp_pa
     expect(review).to_contain_text("令和7年8月1日(金)")
     review.get_by_role("button", name="送信").click()
     dialog = page.get_by_role("alertdialog")
-    expect(dialog).to_contain_text("送信後は修正できません")
+    expect(dialog).to_contain_text(texts.AFTER_SUBMIT_NOTE)
     dialog.get_by_role("button", name="送信する").click()
 
     receipt_message = page.locator("#dm-timeline article.msg", has_text="受付番号").last
