@@ -201,8 +201,8 @@ def test_the_form_opens_on_top_of_the_full_answers(
         trigger_id=fake_slack.issue_trigger(ADMIN),
     )
     assert admin.sender.send(request).status == 200
-    stack = fake_slack.wait_for(
-        lambda: fake_slack.open_views(ADMIN) if len(fake_slack.open_views(ADMIN)) == 2 else None
+    stack = wait_until_found(
+        fake_slack, lambda: fake_slack.open_views(ADMIN) if len(fake_slack.open_views(ADMIN)) == 2 else None
     )
     assert stack[-1]["callback_id"] == refs.STATUS_VIEW
 
@@ -281,10 +281,11 @@ def test_a_respondent_asks_for_a_correction_and_an_administrator_approves(
     )
     deliver(bot, fake_slack)
     summary = summary_of(fake_slack)
-    request = fake_slack.wait_for(
+    request = wait_until_found(
+        fake_slack,
         lambda: next(
             (m for m in thread_of(fake_slack, summary) if refs.ADMIN_APPROVE_REQUEST in str(m)), None
-        )
+        ),
     )
     assert "人数を誤りました" in request["text"]
     fake_slack.wait_for(lambda: status_field(fake_slack) == "受付(修正の依頼中)")
@@ -306,9 +307,8 @@ def test_a_respondent_asks_for_a_correction_and_an_administrator_approves(
     correct_name(respondent, notice, "新潟 三郎")
     deliver(bot, fake_slack)
     assert [kind for kind, *_ in history(bot, made)] == ["requested", "status", "corrected"]
-    assert (
-        storage.find_submission(bot.engine, receipt_number=RECEIPT).answers["respondent_name"] == "新潟 三郎"
-    )  # type: ignore[union-attr]
+    corrected = storage.find_submission(bot.engine, receipt_number=RECEIPT)
+    assert corrected is not None and corrected.answers["respondent_name"] == "新潟 三郎"
     assert audit_actions(bot)[-3:] == ["request", "status", "correction"]
 
 
@@ -325,10 +325,11 @@ def test_a_withdrawal_is_confirmed_and_left_out_of_the_results(
     respondent.command_reply(f"取下げ {RECEIPT} 別の事案と重複していました")
     deliver(bot, fake_slack)
     summary = summary_of(fake_slack)
-    request = fake_slack.wait_for(
+    request = wait_until_found(
+        fake_slack,
         lambda: next(
             (m for m in thread_of(fake_slack, summary) if refs.ADMIN_APPROVE_REQUEST in str(m)), None
-        )
+        ),
     )
     admin = admin_of(respondent)
     admin.act(request, refs.ADMIN_APPROVE_REQUEST)
