@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,13 +59,15 @@ class PublishHome:
 
 @dataclass(frozen=True)
 class Upload:
-    """A file for the person, in their DM only (exports and charts never go to a channel)."""
+    """A file for the person, in their DM only (exports and charts never go to a channel).
+    `then` runs once Slack has taken the file: an export is recorded only when it was handed over."""
 
     user_id: str
     filename: str
     content: bytes
     title: str
     comment: str | None = None
+    then: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
 
 Reply = Say | Update | Tell | OpenView | PublishHome | Upload
@@ -99,8 +102,16 @@ class Replies:
     def open_view(self, trigger_id: str, view: dict[str, Any], *, push: bool = False) -> None:
         self.items.append(OpenView(trigger_id, view, push))
 
-    def upload(self, filename: str, content: bytes, title: str, comment: str | None = None) -> None:
-        self.items.append(Upload(self.user_id, filename, content, title, comment))
+    def upload(
+        self,
+        filename: str,
+        content: bytes,
+        title: str,
+        comment: str | None = None,
+        *,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        self.items.append(Upload(self.user_id, filename, content, title, comment, then))
 
     def publish_home(self, view: dict[str, Any]) -> None:
         self.items.append(PublishHome(self.user_id, view))

@@ -145,22 +145,20 @@ class ResultsDesk:
             summary_rows=summary_rows(stats),
             include_withdrawn=filters.include_withdrawn,
         )
-        storage.record_export(
-            self.engine,
-            actor=actor.user_id,
-            source="slack",
-            filter_text=f"{filters.period_label()} {filters.department or ''}".strip(),
-            fmt=fmt,
-            rows=rows,
-            at=self.clock.now(),
-        )
-        self._audit(
-            actor,
-            storage.AuditAction.EXPORT,
-            texts.audit_export_detail(
-                texts.export_filter(filters.period_label(), filters.department), fmt, rows
-            ),
-        )
+        filter_text = texts.export_filter(filters.period_label(), filters.department)
+
+        def record() -> None:  # once Slack has the file: a refused upload is no export
+            storage.record_export(
+                self.engine,
+                actor=actor.user_id,
+                source=storage.ExportSource.SLACK,
+                filter_text=filter_text,
+                fmt=fmt,
+                rows=rows,
+                at=self.clock.now(),
+                audit_detail=texts.audit_export_detail(filter_text, fmt, rows),
+            )
+
         log.info("export of %s rows for an administrator", rows)
         name = f"kikitori-{self.clock.today():%Y%m%d}.{'csv' if fmt == 'csv' else 'xlsx'}"
         note = self._withdrawn_note(flow, filters)
@@ -173,7 +171,7 @@ class ResultsDesk:
             )
             if line
         )
-        out.upload(name, buffer.getvalue(), name, comment)
+        out.upload(name, buffer.getvalue(), name, comment, then=record)
         return out
 
     def export_log(self, actor: Actor, limit: int = 30) -> Replies:

@@ -84,7 +84,7 @@ class SlackGateway:
                     self.client.views_open(trigger_id=trigger_id, view=view)
             case PublishHome(user_id, view):
                 self.client.views_publish(user_id=user_id, view=view)
-            case Upload(user_id, filename, content, title, comment):
+            case Upload(user_id, filename, content, title, comment, then):
                 # files.getUploadURLExternal → the upload → files.completeUploadExternal, into the DM.
                 self.client.files_upload_v2(
                     channel=self.dm_channel(user_id),
@@ -93,6 +93,8 @@ class SlackGateway:
                     title=title,
                     initial_comment=comment,
                 )
+                if then is not None:
+                    then()
 
     # --- messages ------------------------------------------------------------------------------
 

@@ -680,6 +680,7 @@ CLI_TO_HELP = "この日までに送信された回答(YYYY-MM-DD、この日を
 CLI_PERIOD_HELP = f"期間(例: {PERIOD_EXAMPLES})"
 CLI_DEPARTMENT_HELP = "所属の絞り込み(所属コードの先頭、または所属名の一部)"
 CLI_OUTPUT_HELP = "書き出すファイル"
+CLI_WITH_WITHDRAWN_HELP = "取下げの回答も含める(既定では含めない)"
 CLI_PERIOD_AND_DATES = "--period と --from / --to は同時に指定できません。"
 DEPARTMENT_ALL = "全所属"
 

@@ -16,9 +16,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from storage.audit import add_audit
 from storage.db import session_scope
 from storage.models import (
     EXPORT_FILTER_LENGTH,
+    AuditAction,
     ExportRecord,
     ExportSource,
     FlowVersion,
@@ -182,8 +184,10 @@ def record_export(
     filter_text: str,
     fmt: str,
     rows: int,
+    audit_detail: str | None = None,
 ) -> ExportRecord:
-    """Remember one export: when, who (a Slack user id, or "cli"), from where, with which filter."""
+    """Remember one export: when, who (a Slack user id, or "cli"), from where, with which filter;
+    with `audit_detail`, its audit record too, in the same transaction (both or neither)."""
     if len(filter_text) > EXPORT_FILTER_LENGTH:
         filter_text = filter_text[: EXPORT_FILTER_LENGTH - 1] + "…"
     record = ExportRecord(
@@ -192,6 +196,10 @@ def record_export(
     with session_scope(engine) as session:
         session.add(record)
         session.flush()
+        if audit_detail is not None:
+            add_audit(
+                session, at=at, actor=actor, source=source, action=AuditAction.EXPORT, detail=audit_detail
+            )
     return record
 
 

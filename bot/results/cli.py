@@ -47,6 +47,9 @@ def add_export_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     export.add_argument("--period", metavar="TEXT", help=texts.CLI_PERIOD_HELP)
     export.add_argument("--department", metavar="KEYWORD", help=texts.CLI_DEPARTMENT_HELP)
     export.add_argument(
+        "--with-withdrawn", action="store_true", dest="with_withdrawn", help=texts.CLI_WITH_WITHDRAWN_HELP
+    )
+    export.add_argument(
         "-o", "--output", required=True, type=Path, metavar="FILE", help=texts.CLI_OUTPUT_HELP
     )
 
@@ -72,33 +75,25 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         try:
             if start or end:
                 period = _dates(start, end, catalog.current, clock)
-            rows = _write_file(engine, output, args.fmt, catalog, period, args.department, settings)
+            rows = _write_file(
+                engine, output, args.fmt, catalog, period, args.department, settings, args.with_withdrawn
+            )
         except ValueError as problem:
             print(texts.cli_error(str(problem)), file=sys.stderr)
             return 2
         except OSError as problem:
             print(texts.cli_cannot_write(str(output), problem.strerror or str(problem)), file=sys.stderr)
             return 1
-        storage.record_export(
+        filter_text = texts.export_filter(period.label if period else texts.PERIOD_ALL, args.department)
+        storage.record_export(  # the file is written: the record and its audit record, together
             engine,
             at=clock.now(),
             actor=CLI_ACTOR,
             source=storage.ExportSource.CLI,
-            filter_text=texts.export_filter(period.label if period else texts.PERIOD_ALL, args.department),
+            filter_text=filter_text,
             fmt=args.fmt,
             rows=rows,
-        )
-        storage.record_audit(
-            engine,
-            at=clock.now(),
-            actor=CLI_ACTOR,
-            source=storage.ExportSource.CLI,
-            action=storage.AuditAction.EXPORT,
-            detail=texts.audit_export_detail(
-                texts.export_filter(period.label if period else texts.PERIOD_ALL, args.department),
-                args.fmt,
-                rows,
-            ),
+            audit_detail=texts.audit_export_detail(filter_text, args.fmt, rows),
         )
     finally:
         engine.dispose()
@@ -114,6 +109,7 @@ def _write_file(
     period: Period | None,
     department: str | None,
     settings: Settings,
+    with_withdrawn: bool = False,
 ) -> int:
     descriptor, partial = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".partial", dir=output.parent)
     try:
@@ -129,7 +125,10 @@ def _write_file(
                 out=out,
                 summary_rows=None
                 if fmt == "csv"
-                else summary_rows(_statistics(engine, catalog.current, period, department, settings)),
+                else summary_rows(
+                    _statistics(engine, catalog.current, period, department, settings, with_withdrawn)
+                ),
+                include_withdrawn=with_withdrawn,
             )
         os.replace(partial, output)
     except BaseException:
@@ -156,7 +155,12 @@ def _dates(start: date | None, end: date | None, flow: Flow, clock: Clock) -> Pe
 
 
 def _statistics(
-    engine: Engine, flow: Flow, period: Period | None, department: str | None, settings: Settings
+    engine: Engine,
+    flow: Flow,
+    period: Period | None,
+    department: str | None,
+    settings: Settings,
+    with_withdrawn: bool = False,
 ) -> Statistics:
     """The same counts as /survey 集計, for the 集計 sheet."""
     start, end = period.bounds(settings.timezone) if period else (None, None)
@@ -167,6 +171,7 @@ def _statistics(
         department=department,
         org_question=org_question_id(flow),
         flow_id=flow.id,
+        include_withdrawn=with_withdrawn,
     )
     local = settings.timezone
     return compute_statistics(

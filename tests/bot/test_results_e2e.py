@@ -50,12 +50,27 @@ def test_an_administrator_exports_to_excel_in_their_own_dm(
     summary = [cell for row in book["集計"].iter_rows(values_only=True) for cell in row]  # the counts too
     assert "質問1 職名" in summary and "主任" in summary
     assert uploads_to(fake_slack, "C0ADMIN001") == []  # never to a channel
-    [record] = storage.list_exports(bot.engine)
+    [record] = wait_until_found(fake_slack, lambda: storage.list_exports(bot.engine))  # once Slack has it
     assert (record.actor, record.source, record.rows) == (ADMIN, "slack", 1)
+    [audit] = [r for r in storage.list_audit(bot.engine) if r.action == "export"]
+    assert (audit.actor, audit.at) == (ADMIN, record.at)  # written with the record, in one transaction
     admin.command("エクスポート履歴")  # administrators can list the records
     log = admin.wait_for_message(lambda m: "エクスポートの記録" in m.get("text", ""))
     assert f"<@{ADMIN}>" in log["text"] and "1件" in log["text"] and "令和8年度" in log["text"]
     assert "\\n" not in log["text"] and len(log["text"].splitlines()) == 2  # one line per record
+
+
+def test_an_export_slack_refused_is_not_recorded(
+    bot: Kikitori, respondent: Person, fake_slack: FakeSlack
+) -> None:
+    submit_one(bot, respondent)
+    admin = Person(ADMIN, fake_slack, respondent.sender)
+    fake_slack.fail_next("files.completeUploadExternal", error="internal_error")
+    admin.command("export")
+    told = fake_slack.wait_for(lambda: fake_slack.ephemeral(admin.dm, ADMIN))
+    assert texts.SLACK_FAILED in told[-1]["text"]
+    assert storage.list_exports(bot.engine) == []
+    assert [r for r in storage.list_audit(bot.engine) if r.action == "export"] == []
 
 
 def test_statistics_come_as_text_and_charts(bot: Kikitori, respondent: Person, fake_slack: FakeSlack) -> None:

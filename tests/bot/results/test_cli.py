@@ -164,3 +164,28 @@ def test_a_failed_export_leaves_no_half_file(
     assert "エラー: out.xlsx に書き出せません(No space left on device)" in capsys.readouterr().err
     assert [path.name for path in tmp_path.iterdir() if "out.xlsx" in path.name] == []
     assert list_exports(settings_env) == []
+
+
+def test_withdrawn_answers_are_left_out_unless_asked_for(
+    tmp_path: Path, database: tuple[str, Engine]
+) -> None:
+    url, engine = database
+    kept = submit(engine, sample_answers(), user_id="U1", now=datetime(2026, 5, 11, 9, 30, tzinfo=TOKYO))
+    withdrawn = submit(engine, sample_answers(), user_id="U2", now=datetime(2026, 5, 12, 9, 30, tzinfo=TOKYO))
+    storage.change_status(
+        engine,
+        withdrawn.id or 0,
+        to=storage.SubmissionStatus.WITHDRAWN,
+        actor="U0ADMIN001",
+        source=storage.ExportSource.SLACK,
+        reason="重複",
+        now=datetime(2026, 5, 13, tzinfo=TOKYO),
+    )
+    assert _run(tmp_path, url, "--format", "csv", "-o", "out.csv").returncode == 0
+    assert [row[0] for row in csv_rows((tmp_path / "out.csv").read_bytes())[1:]] == [kept.receipt_number]
+    assert _run(tmp_path, url, "--format", "csv", "--with-withdrawn", "-o", "all.csv").returncode == 0
+    rows = csv_rows((tmp_path / "all.csv").read_bytes())[1:]
+    assert [(row[0], row[3]) for row in rows] == [
+        (kept.receipt_number, "受付"),
+        (withdrawn.receipt_number, "取下げ"),
+    ]
