@@ -12,6 +12,13 @@ one thread per connection, plain ws:// on 127.0.0.1 (slack_sdk's built-in client
 port 443). The messages follow Slack's "Using Socket Mode" guide and slack_sdk's own test fixtures:
 a `hello` on connect, envelopes `{envelope_id, payload, type, accepts_response_payload}` (events
 also carry `retry_attempt`/`retry_reason`), acks `{envelope_id, payload?}` back.
+
+Faults, for tests of an app that must ride them out: `drop` cuts a link as a lost network does (no
+closing handshake), `disconnect` sends Slack's `disconnect` message (the link is about to be
+refreshed), `refuse_next_handshakes` answers the next opening handshakes with an HTTP error, a push
+with `lose_ack=True` closes the link as its ack arrives (1011: Slack never saw it), and `redeliver` sends an
+envelope again with the same envelope_id and payload and a higher `retry_attempt`, as Slack does when
+no ack came in time. (A failing `apps.connections.open` is the Web API's: `Workspace.fail_next`.)
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http import HTTPStatus
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
@@ -197,6 +205,10 @@ class Connection:
                 self._send(CLOSE, struct.pack("!H", code) + reason.encode("utf-8"))
         self._drop()
 
+    def drop(self) -> None:
+        """End the TCP connection without a close frame, as a lost network or a crashed server does."""
+        self._drop()
+
     def serve(self, buffered: bytes) -> None:
         """Read frames until the client closes or the connection breaks (runs on its own thread)."""
         buffer, fragments = buffered, bytearray()
@@ -276,10 +288,14 @@ class FakeSocketMode:
         self._changed = threading.Condition()
         self._connections: list[Connection] = []
         self._hellos: list[Params] = []
-        self._envelopes: dict[str, Params] = {}
+        self._envelopes: dict[str, Params] = {}  # the latest delivery of each envelope
+        self._deliveries: dict[str, list[Params]] = {}  # every delivery of each envelope, in order
         self._acks: dict[str, list[Params]] = {}
         self._received: list[Params] = []
         self._refused: list[int] = []  # HTTP statuses of refused handshakes
+        self._to_refuse: list[int] = []  # statuses for the next handshakes (faults a test asked for)
+        self._acks_to_lose: set[str] = set()  # envelopes whose next ack drops the link instead
+        self._lost_acks: dict[str, list[Params]] = {}
 
     # ----- lifecycle -----------------------------------------------------------------------------
 
@@ -342,9 +358,12 @@ class FakeSocketMode:
         retry_attempt: int = 0,
         retry_reason: str = "",
         connection: Connection | None = None,
+        lose_ack: bool = False,
     ) -> str:
         """Send an envelope of `kind` (slash_commands, interactive, events_api) to the newest open
-        connection (or `connection`), as Slack does; returns its envelope_id."""
+        connection (or `connection`), as Slack does; returns its envelope_id. With `lose_ack` the link
+        closes (1011, a Slack server failing) as the ack arrives: the app did the work, Slack never heard
+        (see `redeliver`)."""
         target = connection or self._newest_connection()
         envelope_id = str(uuid.uuid4())
         if accepts_response_payload is None:
@@ -357,24 +376,80 @@ class FakeSocketMode:
         }
         if kind == "events_api":  # only event deliveries are retried, so only they say which attempt
             envelope.update(retry_attempt=retry_attempt, retry_reason=retry_reason)
-        with self._changed:
-            self._envelopes[envelope_id] = envelope
-        target.send_json(envelope)
+        self._deliver(target, envelope, lose_ack=lose_ack)
         return envelope_id
 
-    def push_slash_command(self, fields: Mapping[str, str]) -> str:
-        """A slash command: `fields` are the form fields Slack would POST in HTTP mode."""
-        return self.push("slash_commands", fields)
+    def redeliver(
+        self,
+        envelope_id: str,
+        *,
+        retry_reason: str = "timeout",
+        connection: Connection | None = None,
+        lose_ack: bool = False,
+    ) -> int:
+        """Send an envelope again as Slack does when its ack did not come in time: the same envelope_id
+        and payload, on the newest open connection (or `connection`), with `retry_attempt` one more
+        than the last delivery's and `retry_reason` saying why. Slack retries Events API deliveries;
+        a test may redeliver any kind to prove the app applies it once. Returns the attempt number."""
+        target = connection or self._newest_connection()
+        with self._changed:
+            if envelope_id not in self._envelopes:
+                raise KeyError(f"no envelope {envelope_id!r} was pushed")
+            envelope = copy.deepcopy(self._envelopes[envelope_id])
+        attempt = int(envelope.get("retry_attempt") or 0) + 1
+        envelope.update(retry_attempt=attempt, retry_reason=retry_reason)
+        self._deliver(target, envelope, lose_ack=lose_ack)
+        return attempt
 
-    def push_interactive(self, payload: Mapping[str, Any]) -> str:
+    # ----- faults -------------------------------------------------------------------------------
+
+    def drop(self, connection: Connection | None = None) -> Connection:
+        """Cut the newest open connection (or `connection`) without a closing handshake, as a lost
+        network does: the client sees the stream end, or a reset once it writes."""
+        target = connection or self._newest_connection()
+        target.drop()
+        with self._changed:
+            self._changed.notify_all()
+        return target
+
+    def disconnect(
+        self, reason: str = "refresh_requested", connection: Connection | None = None
+    ) -> Connection:
+        """Slack's `disconnect` message on the newest open connection (or `connection`): the link is
+        about to go (`refresh_requested`, `warning`, `link_disabled`) and the app should open another.
+        The link itself stays up until the app closes it (Slack closes it some seconds later)."""
+        target = connection or self._newest_connection()
+        target.send_json({"type": "disconnect", "reason": reason, "debug_info": {"host": HOST}})
+        return target
+
+    def refuse_next_handshakes(self, times: int = 1, status: int = HTTPStatus.SERVICE_UNAVAILABLE) -> None:
+        """Answer the next `times` opening handshakes with HTTP `status` instead of 101, as a Slack
+        server that is restarting does; their tickets stay unused."""
+        if not 400 <= status <= 599:
+            raise ValueError(f"a refusal is an HTTP error status, not {status}")
+        with self._changed:
+            self._to_refuse.extend([int(status)] * times)
+
+    def push_slash_command(self, fields: Mapping[str, str], *, lose_ack: bool = False) -> str:
+        """A slash command: `fields` are the form fields Slack would POST in HTTP mode."""
+        return self.push("slash_commands", fields, lose_ack=lose_ack)
+
+    def push_interactive(self, payload: Mapping[str, Any], *, lose_ack: bool = False) -> str:
         """An interactivity payload (block_actions, view_submission, block_suggestion, …)."""
-        return self.push("interactive", payload)
+        return self.push("interactive", payload, lose_ack=lose_ack)
 
     def push_event(
-        self, callback: Mapping[str, Any], *, retry_attempt: int = 0, retry_reason: str = ""
+        self,
+        callback: Mapping[str, Any],
+        *,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+        lose_ack: bool = False,
     ) -> str:
         """An Events API delivery: `callback` is the whole `event_callback` body."""
-        return self.push("events_api", callback, retry_attempt=retry_attempt, retry_reason=retry_reason)
+        return self.push(
+            "events_api", callback, retry_attempt=retry_attempt, retry_reason=retry_reason, lose_ack=lose_ack
+        )
 
     # ----- what the test reads ------------------------------------------------------------------
 
@@ -402,8 +477,26 @@ class FakeSocketMode:
         return self._read(lambda: self._envelopes[envelope_id])
 
     def acks(self, envelope_id: str) -> list[Params]:
-        """The acks received for one envelope (more than one means the app acked twice)."""
+        """The acks received for one envelope (more than one means the app acked twice, or that the
+        envelope was redelivered); acks lost with their link (`lose_ack`) are not among them."""
         return self._read(lambda: self._acks.get(envelope_id, []))
+
+    def lost_acks(self, envelope_id: str) -> list[Params]:
+        """The acks of an envelope that the app sent but Slack never got (`lose_ack`)."""
+        return self._read(lambda: self._lost_acks.get(envelope_id, []))
+
+    def deliveries(self, envelope_id: str) -> list[Params]:
+        """Every delivery of one envelope, the first one first (redeliveries carry retry_attempt)."""
+        return self._read(lambda: self._deliveries.get(envelope_id, []))
+
+    def wait_for_new_connection(self, after: Connection, timeout: float = 5.0) -> Connection:
+        """An open connection newer than `after`: the app has reconnected by itself."""
+
+        def newer() -> Connection | None:
+            newest = self._newest_open()
+            return newest if newest is not None and newest.number > after.number else None
+
+        return self._wait(newer, timeout, f"no connection after connection {after.number}")
 
     def wait_for_connection(self, timeout: float = 5.0) -> Connection:
         return self._wait(lambda: self._newest_open(), timeout, "no client connected")
@@ -417,6 +510,15 @@ class FakeSocketMode:
         return dict(acks[0])
 
     # ----- internals -----------------------------------------------------------------------------
+
+    def _deliver(self, target: Connection, envelope: Params, *, lose_ack: bool) -> None:
+        envelope_id = envelope["envelope_id"]
+        with self._changed:
+            self._envelopes[envelope_id] = envelope
+            self._deliveries.setdefault(envelope_id, []).append(envelope)
+            if lose_ack:
+                self._acks_to_lose.add(envelope_id)
+        target.send_json(envelope)
 
     def _spawn(self, target: Callable[..., None], name: str, *args: Any) -> None:
         thread = threading.Thread(target=target, args=args, name=name, daemon=True)
@@ -479,6 +581,11 @@ class FakeSocketMode:
         if request.path != LINK_PATH:
             self._refuse(sock, 404, "Not Found")
             return None
+        with self._changed:
+            failing = self._to_refuse.pop(0) if self._to_refuse else None
+        if failing is not None:
+            self._refuse(sock, failing, HTTPStatus(failing).phrase)
+            return None
         # A ticket opens one connection: reconnecting takes a fresh apps.connections.open.
         if not self.workspace.redeem_ticket(request.query.get("ticket", "")):
             self._refuse(sock, 401, "Unauthorized")
@@ -520,12 +627,20 @@ class FakeSocketMode:
         }
 
     def _record(self, connection: Connection, message: Params) -> None:
+        lost = False
         with self._changed:
             self._received.append(message)
             envelope_id = message.get("envelope_id")
             if isinstance(envelope_id, str) and envelope_id in self._envelopes:
-                self._acks.setdefault(envelope_id, []).append(message)
+                lost = envelope_id in self._acks_to_lose
+                if lost:
+                    self._acks_to_lose.discard(envelope_id)
+                    self._lost_acks.setdefault(envelope_id, []).append(message)
+                else:
+                    self._acks.setdefault(envelope_id, []).append(message)
             self._changed.notify_all()
+        if lost:  # the Slack server holding the link failed as the ack arrived
+            connection.close(1011, "internal error")
 
     def _newest_open(self) -> Connection | None:
         return next((c for c in reversed(self._connections) if c.is_open), None)

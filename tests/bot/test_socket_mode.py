@@ -94,10 +94,10 @@ def running(
         yield Running(bot, handler)
     finally:
         bot.stop_timers()  # run_socket_mode started them
-        _stop(handler, socket_mode)
+        stop_handler(handler, socket_mode)
 
 
-def _stop(handler: Any, socket_mode: FakeSocketMode) -> None:
+def stop_handler(handler: Any, socket_mode: FakeSocketMode) -> None:
     # No reconnecting once the fake says goodbye; then the goodbye wakes the client's blocking read
     # (it holds a lock close() needs) instead of close() waiting out its 3 s receive timeout.
     handler.client.auto_reconnect_enabled = False
@@ -268,6 +268,43 @@ def test_handshake_hello_ping_close_over_a_raw_socket(
     with _raw_client(url) as (_, status, _, _):
         assert status == 401  # a ticket opens one connection only
     assert socket_mode.refused_handshakes == [401]
+
+
+def test_faults_over_a_raw_socket(fake_slack: FakeSlack, socket_mode: FakeSocketMode) -> None:
+    url = WebClient(base_url=fake_slack.base_url).apps_connections_open(app_token=APP_TOKEN)["url"]
+    socket_mode.refuse_next_handshakes(1, 503)
+    with _raw_client(url) as (_, status, _, _):
+        assert status == 503  # a Slack server restarting
+    with _raw_client(url) as (sock, status, _, _):
+        assert status == 101  # the refused handshake left its ticket unused
+        assert json.loads(_read_frame(sock).payload)["type"] == "hello"
+        event = sr.im_message(RESPONDENT, fake_slack.dm_channel(RESPONDENT), "ヘルプ")
+        envelope_id = socket_mode.push_event(event.data)
+        first = json.loads(_read_frame(sock).payload)
+        assert socket_mode.redeliver(envelope_id, retry_reason="timeout") == 1
+        again = json.loads(_read_frame(sock).payload)
+        assert {**first, "retry_attempt": 1, "retry_reason": "timeout"} == again  # same id, same payload
+        assert socket_mode.deliveries(envelope_id) == [first, again]
+
+        socket_mode.disconnect("refresh_requested")
+        assert json.loads(_read_frame(sock).payload) == {
+            "type": "disconnect",
+            "reason": "refresh_requested",
+            "debug_info": {"host": "applink-fake-1"},
+        }
+        lost = socket_mode.push_event(event.data, lose_ack=True)
+        assert json.loads(_read_frame(sock).payload)["envelope_id"] == lost
+        sock.sendall(encode_frame(TEXT, json.dumps({"envelope_id": lost}).encode(), mask=os.urandom(4)))
+        closing = _read_frame(sock)  # the ack never reaches Slack: the link fails under it
+        assert closing.opcode == CLOSE and struct.unpack("!H", closing.payload[:2])[0] == 1011
+        assert socket_mode.acks(lost) == [] and socket_mode.lost_acks(lost) == [{"envelope_id": lost}]
+    url = WebClient(base_url=fake_slack.base_url).apps_connections_open(app_token=APP_TOKEN)["url"]
+    with _raw_client(url) as (sock, status, _, _):
+        _read_frame(sock)  # hello
+        socket_mode.drop()
+        assert sock.recv(1) == b""  # no close frame: the stream just ends
+    assert socket_mode.refused_handshakes == [503]
+    assert socket_mode.connections == []
 
 
 class _raw_client:  # noqa: N801 - used like a function in `with`
