@@ -5,7 +5,7 @@ the two long-text modals, 送信), each as fast as the bot lets them: the next a
 as the next question appears in the fake Slack. Requests are signed and shaped like Slack's
 (sandbox/slack_payloads.py). Then the same requests, byte for byte and re-signed, are replayed by the
 same N respondents against a bare Bolt app that only acks (benchmarks/bare_bolt_app.py), back to back.
-Both apps run under the same stack: gunicorn gthread workers as in production, through
+Both apps run under the same stack: waitress worker processes as in production, through
 `bot.wsgi.wsgi_application`, in a subprocess on 127.0.0.1. The fake Slack runs in a process of its own
 and the load generator in this one, so neither shares a GIL with the server.
 
@@ -377,7 +377,7 @@ def print_figures(database: str, bot: Figures, bare: Figures) -> None:
 
 @dataclass(frozen=True)
 class Cpu:
-    server: float  # the gunicorn master and workers, plus the PostgreSQL server's processes
+    server: float  # the server's parent and workers, plus the PostgreSQL server's processes
     slack: float
     load: float
 
@@ -423,8 +423,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(kind: str, env: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """`kind` ("bot" or "bare") under gunicorn in a subprocess; yields its base URL and pid once healthy."""
+def http_server(kind: str, env: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """`kind` ("bot" or "bare") under waitress in a subprocess; yields its base URL and pid once healthy."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.bench_http_server", kind], cwd=ROOT, env={**env, "PORT": str(port)}
@@ -446,7 +446,7 @@ def gunicorn(kind: str, env: dict[str, str]) -> Iterator[tuple[str, int]]:
             time.sleep(0.1)
         yield url, process.pid
     finally:
-        process.terminate()  # gunicorn's graceful stop
+        process.terminate()  # the workers are stopped with it
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -466,7 +466,7 @@ def server_env(api_url: str, database_url: str, workers: int, threads: int) -> d
         "ADMIN_USER_IDS": ADMIN,
         "DATABASE_URL": database_url,
         "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_THREADS": str(threads),
+        "HTTP_THREADS": str(threads),
         "PYTHONUNBUFFERED": "1",
     }
 
@@ -543,7 +543,7 @@ def bench_database(
     env = server_env(slack.api_url(), url, workers, threads)
     slack_pid = slack.pid()
 
-    with gunicorn("bot", env) as (base, pid):
+    with http_server("bot", env) as (base, pid):
         warm_up(base)
         senders = [TimedSender(base) for _ in users]
         before = cpu_now([pid, *database_pids], slack_pid)
@@ -555,7 +555,7 @@ def bench_database(
             [sent for s in senders for sent in s.sent], cpu_now([pid, *database_pids], slack_pid) - before
         )
 
-    with gunicorn("bare", env) as (base, pid):
+    with http_server("bare", env) as (base, pid):
         warm_up(base)
         replayers = [TimedSender(base) for _ in users]
         before = cpu_now([pid], slack_pid)
@@ -573,7 +573,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--quick", action="store_true", help="fewer respondents")
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (production default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (production default 2)")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (production default 8)")
     args = parser.parse_args(argv)
     respondents = args.respondents or (5 if args.quick else 20)
@@ -587,7 +587,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         slack = manager.workspace()  # type: ignore[attr-defined]  # registered above
         print(
-            f"{respondents} respondents at once, the longest path each; gunicorn gthread, "
+            f"{respondents} respondents at once, the longest path each; waitress, "
             f"{args.workers} workers x {args.threads} threads"
         )
         print(HEADER)

@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if choice.mode is Mode.SOCKET:
         run_socket_mode(prepare(settings))
     elif choice.mode is Mode.HTTP:
-        run_http(settings)
+        return run_http(settings)
     else:
         from sandbox import run_sandbox
 

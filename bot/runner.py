@@ -104,32 +104,24 @@ def run_socket_mode(bot: Kikitori, *, block: bool = True) -> Any:
     return handler
 
 
-def run_http(settings: Settings) -> None:
-    """Serve the Bolt endpoint with gunicorn (threaded workers) on PORT."""
-    from gunicorn.app.base import BaseApplication
-
+def run_http(settings: Settings) -> int:
+    """Serve the Bolt endpoint on HOST:PORT with waitress, in WEB_CONCURRENCY processes
+    (bot/http_server.py says why); the exit code when a worker stops."""
+    from bot.http_server import listen, run_workers
     from bot.wsgi import wsgi_application
 
-    class _Gunicorn(BaseApplication):
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{settings.host}:{settings.port}")
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("workers", settings.web_concurrency)
-            self.cfg.set("threads", settings.gunicorn_threads)
-            self.cfg.set("timeout", 30)
-            self.cfg.set("accesslog", None)  # request lines carry nothing useful and would grow logs
+    def build() -> Callable[..., Any]:
+        # Runs in each worker process: every worker has its own app, engine and timers.
+        bot = create_app(settings)
+        bot.start_timers()
+        return wsgi_application(bot.app, settings.slack_signing_secret or "")
 
-        def load(self) -> Callable[..., Any]:
-            # Runs in each worker process: every worker has its own app, engine and timers.
-            bot = create_app(settings)
-            bot.start_timers()
-            return wsgi_application(bot)
-
-    log.info("starting in HTTP mode on port %s", settings.port)
+    sock = listen(settings.host, settings.port)
+    log.info("starting in HTTP mode on port %s", sock.getsockname()[1])
     # Once, here, rather than in every worker.
     check_admin_channel(
         SlackGateway(make_web_client(settings.slack_bot_token, settings.slack_api_url)),
         settings.admin_channel_id,
         log,
     )
-    _Gunicorn().run()
+    return run_workers(build, sock, workers=settings.web_concurrency, threads=settings.http_threads)

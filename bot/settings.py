@@ -50,8 +50,8 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Tokyo"))
     host: str = "0.0.0.0"  # HTTP mode listens here; the sandbox always stays on 127.0.0.1
     port: int = 3000
-    web_concurrency: int = 2  # gunicorn worker processes in HTTP mode
-    gunicorn_threads: int = 8
+    web_concurrency: int = 2  # HTTP mode's worker processes (bot/http_server.py)
+    http_threads: int = 8  # threads per worker process
     log_level: str = "INFO"
     outbox_interval_seconds: float = 10.0
     # Reminders: the business calendar and the policy.
@@ -157,7 +157,7 @@ def _read(env: Mapping[str, str]) -> dict[str, Any]:
         "host": get("HOST") or "0.0.0.0",
         "port": parsed("PORT", positive(int), 3000, "a port number"),
         "web_concurrency": parsed("WEB_CONCURRENCY", positive(int), 2, "a whole number of processes"),
-        "gunicorn_threads": parsed("GUNICORN_THREADS", positive(int), 8, "a whole number of threads"),
+        "http_threads": parsed("HTTP_THREADS", positive(int), 8, "a whole number of threads"),
         "log_level": parsed("LOG_LEVEL", level, "INFO", "a log level"),
         "outbox_interval_seconds": parsed("OUTBOX_INTERVAL_SECONDS", positive(float), 10.0, "seconds"),
         "business_opens": opens,

@@ -27,12 +27,11 @@ from typing import Any, TextIO
 from urllib.error import URLError
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from slack_bolt.adapter.wsgi import SlackRequestHandler
-
 import storage
 from bot.app import Kikitori, create_app
 from bot.reminders.calendar import BusinessCalendar
 from bot.settings import Settings
+from bot.wsgi import wsgi_application
 from sandbox import slack_payloads as sp
 from sandbox.clock import SandboxClock
 from sandbox.fake_slack import FakeSlack
@@ -104,7 +103,7 @@ class Sandbox:
         self._bolt_server = make_server(
             "127.0.0.1",
             0,
-            SlackRequestHandler(self._kikitori.app),
+            wsgi_application(self._kikitori.app, signing_secret),
             server_class=_ThreadingWSGIServer,
             handler_class=_QuietHandler,
         )

@@ -11,13 +11,13 @@ from socketserver import ThreadingMixIn
 from typing import Any, TypeVar
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
 import storage
 from bot import refs
 from bot.app import Kikitori, create_app
 from bot.settings import Settings
+from bot.wsgi import wsgi_application
 from sandbox import slack_payloads as sr
 from sandbox.fake_slack import FakeSlack
 from storage.departments import import_departments_csv
@@ -52,7 +52,7 @@ class Clock:
 @contextmanager
 def serve(bot: Kikitori) -> Iterator[str]:
     """The bot's HTTP endpoint on a free loopback port."""
-    handler = SlackRequestHandler(bot.app)
+    handler = wsgi_application(bot.app, bot.settings.slack_signing_secret or "")
     server = make_server("127.0.0.1", 0, handler, server_class=_ThreadingServer, handler_class=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

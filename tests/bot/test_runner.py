@@ -1,5 +1,5 @@
 """`python -m bot`: the mode follows the settings, a missing setting is named, and HTTP mode really
-serves the bot under gunicorn (a separate process, as in production)."""
+serves the bot under waitress (separate processes, as in production)."""
 
 from __future__ import annotations
 
@@ -98,7 +98,9 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
     raise AssertionError("the HTTP server never became healthy")
 
 
-def test_http_mode_serves_the_bot_under_gunicorn(tmp_path: Path, public_admin_channel: FakeSlack) -> None:
+def test_http_mode_serves_the_bot_in_two_worker_processes(
+    tmp_path: Path, public_admin_channel: FakeSlack
+) -> None:
     fake = public_admin_channel
     port = _free_port()
     env = _env(
@@ -109,7 +111,7 @@ def test_http_mode_serves_the_bot_under_gunicorn(tmp_path: Path, public_admin_ch
         DATABASE_URL=f"sqlite:///{tmp_path}/kikitori.db",
         HOST="127.0.0.1",
         PORT=str(port),
-        WEB_CONCURRENCY="1",
+        WEB_CONCURRENCY="2",
         no_proxy="127.0.0.1",
     )
     process = subprocess.Popen(

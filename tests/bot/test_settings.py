@@ -17,7 +17,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 def test_defaults_without_any_variable() -> None:
     settings = Settings.from_env({})
     assert settings.database_url == "sqlite:///kikitori.db"
-    assert (settings.web_concurrency, settings.gunicorn_threads, settings.log_level) == (2, 8, "INFO")
+    assert (settings.web_concurrency, settings.http_threads, settings.log_level) == (2, 8, "INFO")
     assert settings.calendar() == BusinessCalendar(TOKYO, time(9), time(17))
     assert settings.reminder_policy().max_reminders == 3
     assert not settings.reminder_policy().escalate  # no admin channel to tell
@@ -28,7 +28,7 @@ def test_every_variable_is_read() -> None:
         {
             "DATABASE_URL": "postgres://u:p@db/kikitori",
             "WEB_CONCURRENCY": "4",
-            "GUNICORN_THREADS": "16",
+            "HTTP_THREADS": "16",
             "LOG_LEVEL": "debug",
             "TIMEZONE": "UTC",
             "BUSINESS_HOURS": "08:30-17:15",
@@ -41,7 +41,7 @@ def test_every_variable_is_read() -> None:
         }
     )
     assert settings.database_url == "postgresql+psycopg://u:p@db/kikitori"
-    assert (settings.web_concurrency, settings.gunicorn_threads, settings.log_level) == (4, 16, "DEBUG")
+    assert (settings.web_concurrency, settings.http_threads, settings.log_level) == (4, 16, "DEBUG")
     assert settings.calendar() == BusinessCalendar(
         ZoneInfo("UTC"), time(8, 30), time(17, 15), frozenset({date(2026, 12, 28)})
     )
@@ -60,7 +60,7 @@ def test_every_variable_is_read() -> None:
         ("PORT", "http"),
         ("PORT", "0"),
         ("WEB_CONCURRENCY", "two"),
-        ("GUNICORN_THREADS", "-1"),
+        ("HTTP_THREADS", "-1"),
         ("LOG_LEVEL", "LOUD"),
         ("OUTBOX_INTERVAL_SECONDS", "soon"),
         ("REMINDER_MAX", "three"),
