@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.clock import Clock
-from bot.outbox import Sender, Undeliverable
+from bot.outbox import Attempt, Sender, Undeliverable
 from bot.rendering.admin import SubmissionView, summary_message
 from bot.rendering.elements import Message
 from bot.replies import Posted
@@ -80,11 +80,11 @@ class AdminPosts:
 
     def senders(self) -> dict[str, Sender]:
         return {
-            ADMIN_SUMMARY: Sender(self._post, to_admin_channel=True),
+            ADMIN_SUMMARY: Sender(once=self._post, to_admin_channel=True),
             ADMIN_SUMMARY_UPDATE: Sender(self._update, to_admin_channel=True),
         }
 
-    def _post(self, payload: Mapping[str, Any]) -> None:
+    def _post(self, payload: Mapping[str, Any], attempt: Attempt) -> None:
         draft_id = payload.get("draft_id")
         if not isinstance(draft_id, int):
             raise Undeliverable("payload without draft_id")
@@ -95,7 +95,14 @@ class AdminPosts:
             return  # erased before it went out: nothing to show
         if self._channel is None:
             raise Undeliverable("admin_channel_not_set")
-        posted = self._gateway.post(self._channel, self._summary(submission))
+        # One post per submission, even when an earlier attempt was accepted by Slack and then
+        # lost (a timeout, a process killed before it marked the message sent).
+        posted = self._gateway.post_once(
+            self._channel,
+            self._summary(submission),
+            outbox_id=attempt.outbox_id,
+            look_first=attempt.earlier_claims > 0,
+        )
         assert submission.id is not None
         record_admin_message(
             self._engine,

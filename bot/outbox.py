@@ -41,11 +41,22 @@ class Undeliverable(Exception):
 
 
 @dataclass(frozen=True)
-class Sender:
-    """How a feature sends its kind of message, from the payload stored with it."""
+class Attempt:
+    """Which outbox message is being sent, and whether an earlier claim of it may have sent it
+    already (it failed, timed out or died after Slack accepted): such a post is looked for first."""
 
-    send: Callable[[Mapping[str, Any]], None]
+    outbox_id: int
+    earlier_claims: int
+
+
+@dataclass(frozen=True)
+class Sender:
+    """How a feature sends its kind of message, from the payload stored with it. A sender that
+    posts to a channel where a duplicate would mislead takes the Attempt too (`once`)."""
+
+    send: Callable[[Mapping[str, Any]], None] | None = None
     to_admin_channel: bool = False  # waits in the outbox while ADMIN_CHANNEL_ID is not set
+    once: Callable[[Mapping[str, Any], Attempt], None] | None = None
 
 
 class OutboxDelivery:
@@ -93,7 +104,11 @@ class OutboxDelivery:
             sender = self._senders.get(message.kind)
             if sender is None:
                 raise Undeliverable(f"unknown kind {message.kind[:64]}")
-            sender.send(message.payload)
+            if sender.once is not None:
+                assert message.id is not None
+                sender.once(message.payload, Attempt(message.id, message.attempts - 1))
+            elif sender.send is not None:
+                sender.send(message.payload)
         except Undeliverable as reason:
             logger.error("outbox message %s (%s) is undeliverable: %s", message.id, message.kind, reason)
             self._fail(message, str(reason), self._clock.now() + UNDELIVERABLE_RETRY)

@@ -20,6 +20,10 @@ from bot.replies import OpenView, Posted, PublishHome, Replies, Reply, Say, Tell
 
 log = logging.getLogger(__name__)
 
+# The message metadata that names the outbox message a post came from (Slack's event_type format).
+OUTBOX_EVENT = "kikitori_outbox_message"
+HISTORY_PAGES = 5  # 1,000 messages back at most: an unanswered post is minutes old, not days
+
 
 class DmChannels:
     """user id → DM channel id, shared by the gateways of one process."""
@@ -124,6 +128,52 @@ class SlackGateway:
     def post(self, channel: str, message: Message, *, thread_ts: str | None = None) -> Posted:
         response = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.as_kwargs())
         return Posted(str(response["channel"]), str(response["ts"]))
+
+    def post_once(
+        self,
+        channel: str,
+        message: Message,
+        *,
+        outbox_id: int,
+        look_first: bool,
+        thread_ts: str | None = None,
+    ) -> Posted:
+        """Post carrying `outbox_id` in the message metadata. With `look_first` (an earlier attempt
+        may have been accepted by Slack without anyone hearing), the channel's latest messages (or
+        the thread) are searched for that id first, and a post found is the post."""
+        if look_first:
+            found = self._find_posted(channel, outbox_id, thread_ts)
+            if found is not None:
+                log.info("outbox message %s was already posted; not posting it again", outbox_id)
+                return found
+        response = self.client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            metadata={"event_type": OUTBOX_EVENT, "event_payload": {"outbox_id": outbox_id}},
+            **message.as_kwargs(),
+        )
+        return Posted(str(response["channel"]), str(response["ts"]))
+
+    def _find_posted(self, channel: str, outbox_id: int, thread_ts: str | None) -> Posted | None:
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            if thread_ts:
+                page = self.client.conversations_replies(
+                    channel=channel, ts=thread_ts, include_all_metadata=True, limit=200, cursor=cursor
+                )
+            else:
+                page = self.client.conversations_history(  # newest first
+                    channel=channel, include_all_metadata=True, limit=200, cursor=cursor
+                )
+            for found in page.get("messages") or []:
+                metadata = found.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == OUTBOX_EVENT and payload.get("outbox_id") == outbox_id:
+                    return Posted(channel, str(found["ts"]))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+        return None
 
     def update(self, where: Posted, message: Message) -> None:
         self.client.chat_update(channel=where.channel, ts=where.ts, **message.as_kwargs())

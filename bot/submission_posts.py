@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from bot import texts
 from bot.admin_post import SummaryNotPostedYet, summary_update_for
 from bot.clock import Clock
-from bot.outbox import Sender, Undeliverable
+from bot.outbox import Attempt, Sender, Undeliverable
 from bot.rendering.after_submission import (
     plain_notice,
     request_answered_message,
@@ -101,7 +101,7 @@ class SubmissionPosts:
 
     def senders(self) -> dict[str, Sender]:
         return {
-            ADMIN_THREAD: Sender(self._post_in_thread, to_admin_channel=True),
+            ADMIN_THREAD: Sender(once=self._post_in_thread, to_admin_channel=True),
             RESPONDENT_NOTICE: Sender(self._tell_respondent),
             DELETE_ADMIN_MESSAGE: Sender(self._delete),
         }
@@ -116,7 +116,7 @@ class SubmissionPosts:
             return None  # erased with its history: nothing to send
         return event, submission
 
-    def _post_in_thread(self, payload: Mapping[str, Any]) -> None:
+    def _post_in_thread(self, payload: Mapping[str, Any], attempt: Attempt) -> None:
         found = self._found(payload)
         if found is None:
             return
@@ -125,8 +125,12 @@ class SubmissionPosts:
         summary = summary_post(self._engine, submission.id)
         if summary is None:
             raise SummaryNotPostedYet
-        posted = self._gateway.post(
-            summary.channel, self._thread_message(event, submission), thread_ts=summary.ts
+        posted = self._gateway.post_once(
+            summary.channel,
+            self._thread_message(event, submission),
+            outbox_id=attempt.outbox_id,
+            look_first=attempt.earlier_claims > 0,
+            thread_ts=summary.ts,
         )
         record_admin_message(
             self._engine,

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 import storage
 from bot.clock import Clock
 from bot.flow_catalog import FlowCatalog
-from bot.outbox import Sender, Undeliverable
+from bot.outbox import Attempt, Sender, Undeliverable
 from bot.refs import ChasedRef
 from bot.reminders.rules import ReminderRules, state_of
 from bot.rendering.reminders import escalation_message, reminder_message
@@ -126,7 +126,7 @@ class Reminders:
     def senders(self) -> dict[str, Sender]:
         return {
             REMINDER: Sender(self._send_reminder),
-            ESCALATION: Sender(self._send_escalation, to_admin_channel=True),
+            ESCALATION: Sender(once=self._send_escalation, to_admin_channel=True),
         }
 
     def _send_reminder(self, payload: Mapping[str, Any]) -> None:
@@ -144,7 +144,7 @@ class Reminders:
         )
         self.gateway.say(chased.user_id, message)
 
-    def _send_escalation(self, payload: Mapping[str, Any]) -> None:
+    def _send_escalation(self, payload: Mapping[str, Any], attempt: Attempt) -> None:
         chased = self._find(payload, active_only=False)
         if chased is None:
             raise Undeliverable("row_not_found")
@@ -159,7 +159,12 @@ class Reminders:
             due_date=chased.due_date,
             overdue=bool(payload.get("overdue")),
         )
-        self.gateway.post(self.admin_channel, message)
+        self.gateway.post_once(
+            self.admin_channel,
+            message,
+            outbox_id=attempt.outbox_id,
+            look_first=attempt.earlier_claims > 0,
+        )
 
     def _find(self, payload: Mapping[str, Any], *, active_only: bool = True) -> Chased | None:
         kind, row_id = str(payload.get("kind")), int(payload.get("id", 0))

@@ -118,7 +118,9 @@ class _Handler(BaseHTTPRequestHandler):
             except ApiError as refusal:
                 self._send_reply(Reply(200, refusal.body(), {}))
                 return
-            self._send_reply(fake.dispatch(method, params, _bearer(self.headers.get("Authorization"))))
+            reply = fake.dispatch(method, params, _bearer(self.headers.get("Authorization")))
+            time.sleep(fake.hang_for(method))  # done, but the caller has not heard yet
+            self._send_reply(reply)
         elif self.command == "POST" and path.path.startswith("/upload/"):
             self._upload(path.path.removeprefix("/upload/"), body)
         elif self.command == "POST" and path.path.startswith("/_fake/respond/"):

@@ -90,7 +90,10 @@ class Workspace:
         app_token: str = "xapp-1-A0KIKITORI-1000000000000-fake",
         users: Mapping[str, str] | None = None,
         channels: Mapping[str, str] | None = None,
-        scopes: str = "chat:write,im:write,im:history,users:read,files:write,channels:read,groups:read",
+        scopes: str = (
+            "chat:write,im:write,im:history,users:read,files:write,channels:read,groups:read,"
+            "channels:history,groups:history"
+        ),
         trigger_ttl: float | None = 3.0,
     ) -> None:
         self.token = token
@@ -172,6 +175,7 @@ class Workspace:
             self._calls: list[tuple[str, Params]] = []
             self._failures: dict[str, deque[Failure]] = {}
             self._delays: dict[str, float] = {}
+            self._hangs: dict[str, float] = {}
             self._tickets: set[str] = set()  # Socket Mode tickets handed out and not yet used
 
     def issue_trigger(self, user: str) -> str:
@@ -326,6 +330,20 @@ class Workspace:
     def delay_for(self, method: str) -> float:
         with self._lock:
             return self._delays.get(method, 0.0)
+
+    def hang_after(self, method: str, seconds: float) -> None:
+        """Carry out every call of `method`, then wait `seconds` before answering (0 removes it):
+        Slack accepted the post, and the caller has not heard yet (it may time out or die)."""
+        self._check_method(method)
+        with self._lock:
+            if seconds > 0:
+                self._hangs[method] = seconds
+            else:
+                self._hangs.pop(method, None)
+
+    def hang_for(self, method: str) -> float:
+        with self._lock:
+            return self._hangs.get(method, 0.0)
 
     def take_failure(self, method: str) -> Failure | None:
         with self._lock:
@@ -704,6 +722,61 @@ class Workspace:
         if not _USER_ID.match(users[0]):
             raise ApiError("user_not_found")
         return {"channel": {"id": f"D{users[0]}"}}
+
+    @_api("conversations.history")
+    def _conversations_history(self, params: Params) -> Params:
+        """A channel's top-level messages, newest first (thread replies stay in conversations.replies);
+        message metadata only with include_all_metadata, as Slack does."""
+        channel = self._history_channel(params)
+        oldest, latest = _ts_key(str(params.get("oldest") or "0")), params.get("latest")
+        found = [
+            m
+            for m in self._messages.get(channel, {}).values()
+            if "thread_ts" not in m or m["thread_ts"] == m["ts"]
+            if _ts_key(m["ts"]) > oldest and (latest is None or _ts_key(m["ts"]) < _ts_key(str(latest)))
+        ]
+        found.sort(key=lambda m: _ts_key(m["ts"]), reverse=True)
+        return self._page_of(found, params)
+
+    @_api("conversations.replies")
+    def _conversations_replies(self, params: Params) -> Params:
+        """A thread: its parent first, then the replies, oldest first."""
+        channel = self._history_channel(params)
+        parent = self._messages.get(channel, {}).get(str(params.get("ts") or ""))
+        if parent is None:
+            raise ApiError("thread_not_found")
+        thread = [parent] + sorted(
+            (
+                m
+                for m in self._messages[channel].values()
+                if m.get("thread_ts") == parent["ts"] and m is not parent
+            ),
+            key=lambda m: _ts_key(m["ts"]),
+        )
+        return self._page_of(thread, params)
+
+    def _history_channel(self, params: Params) -> str:
+        channel = self._resolve_channel(params.get("channel"))
+        found = self._channels.get(channel)
+        needed = "groups:history" if found and found["is_private"] else "channels:history"
+        if not channel.startswith("D") and needed not in self.scopes.split(","):
+            raise ApiError("missing_scope", needed)
+        return channel
+
+    def _page_of(self, messages: list[Params], params: Params) -> Params:
+        limit = min(max(int(params.get("limit") or 100), 1), 999)
+        start = int(params.get("cursor") or 0)
+        page = messages[start : start + limit]
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        shown = [
+            {k: v for k, v in copy.deepcopy(m).items() if with_metadata or k != "metadata"} for m in page
+        ]
+        more = start + limit < len(messages)
+        return {
+            "messages": shown,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     @_api("conversations.info")
     def _conversations_info(self, params: Params) -> Params:

@@ -15,6 +15,8 @@ MANIFESTS = Path(__file__).resolve().parents[2] / "bot" / "manifests"
 REQUIRED_SCOPES = {"chat:write", "im:write", "im:history", "commands", "users:read", "files:write"}
 # conversations.info on the admin channel at start-up (public and private channels).
 CHECK_SCOPES = {"channels:read", "groups:read"}
+# conversations.history/replies: a post Slack accepted without the bot hearing is found, not repeated.
+HISTORY_SCOPES = {"channels:history", "groups:history"}
 
 
 def load(name: str) -> dict[str, Any]:
@@ -24,7 +26,7 @@ def load(name: str) -> dict[str, Any]:
 @pytest.mark.parametrize("name", ["socket-mode.yaml", "http.yaml"])
 def test_manifest_has_the_scopes_events_and_a_writable_messages_tab(name: str) -> None:
     manifest = load(name)
-    assert set(manifest["oauth_config"]["scopes"]["bot"]) == REQUIRED_SCOPES | CHECK_SCOPES
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == REQUIRED_SCOPES | CHECK_SCOPES | HISTORY_SCOPES
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {"app_home_opened", "message.im"}
     home = manifest["features"]["app_home"]
     assert home == {

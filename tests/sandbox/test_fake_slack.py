@@ -455,3 +455,40 @@ def test_the_fakes_own_pages_answer_only_loopback_names() -> None:
             assert refused.code == 403
         else:
             raise AssertionError("a foreign Host was served")
+
+
+# ----- history and message metadata ----------------------------------------------------------------
+
+
+def test_history_is_newest_first_without_replies_and_metadata_only_when_asked(client: WebClient) -> None:
+    marked = {"event_type": "kikitori_outbox_message", "event_payload": {"outbox_id": 7}}
+    first = client.chat_postMessage(channel=ADMIN_CHANNEL, text="one", metadata=marked)["ts"]
+    second = client.chat_postMessage(channel=ADMIN_CHANNEL, text="two")["ts"]
+    reply = client.chat_postMessage(
+        channel=ADMIN_CHANNEL, text="in thread", thread_ts=first, metadata=marked
+    )["ts"]
+
+    plain = client.conversations_history(channel=ADMIN_CHANNEL)["messages"]
+    assert [m["ts"] for m in plain] == [second, first] and all("metadata" not in m for m in plain)
+    with_metadata = client.conversations_history(channel=ADMIN_CHANNEL, include_all_metadata=True)["messages"]
+    assert with_metadata[1]["metadata"] == marked
+    page = client.conversations_history(channel=ADMIN_CHANNEL, limit=1)
+    assert page["has_more"] and page["response_metadata"]["next_cursor"]
+    rest = client.conversations_history(
+        channel=ADMIN_CHANNEL, limit=1, cursor=page["response_metadata"]["next_cursor"]
+    )
+    assert [m["ts"] for m in rest["messages"]] == [first]
+
+    thread = client.conversations_replies(channel=ADMIN_CHANNEL, ts=first, include_all_metadata=True)[
+        "messages"
+    ]
+    assert [m["ts"] for m in thread] == [first, reply] and thread[1]["metadata"] == marked
+    assert error_of(client.conversations_replies, channel=ADMIN_CHANNEL, ts="1.000000") == "thread_not_found"
+    assert error_of(client.conversations_history, channel="C0SECRET") == "channel_not_found"
+
+
+def test_history_needs_its_scope() -> None:
+    with FakeSlack(scopes="chat:write,channels:read,groups:read") as fake:
+        fake.add_channel(ADMIN_CHANNEL, "survey-admins", is_private=True)
+        client = WebClient(token=fake.token, base_url=fake.base_url, timeout=5)
+        assert error_of(client.conversations_history, channel=ADMIN_CHANNEL) == "missing_scope"
