@@ -848,3 +848,12 @@ RETENTION_ERASED_BY = "保存期間の満了"
 
 def copy_erased(receipt_number: str) -> str:
     return f"受付番号 {receipt_number} の回答は削除されています(受付番号などの記録だけが残っています)。"
+
+
+# --- masking (bot/masking.py): what replaces personal data in channel posts ----------------------
+
+MASKED_ADDRESS = "【住所】"
+MASKED_CORPORATE_NUMBER = "【13桁の番号】"
+SUMMARY_MASKED_NOTE = (
+    "電話番号・メールアドレス・住所・12桁と13桁の番号は伏せています。全文は「全回答を表示」から。"
+)
