@@ -1,10 +1,14 @@
 """What administrators see of a submission: a masked summary in the admin channel, the full
-answers in a modal opened from it.
+answers in a modal opened from it, and the respondent's copy (控え).
 
 The channel post is read by everyone in the channel and stays in its history, so the free text of
-every field the flow marks as masked goes through mask_personal_data; the modal is opened for one
+every field the flow marks as masked goes through mask_personal_data. Free text in a field the flow
+does not mask (the 回答者's name) goes through mask_name: a plain name is shown as typed, anything
+more is masked the same way and cut to a name's length (bot/masking.py). The modal is opened for one
 administrator at a time and shows the answers as submitted. Which fields the summary shows is
 declared in the flow file (`admin_summary`), never here.
+
+Every answer is escaped and put in verbatim mrkdwn (bot/rendering/elements.py).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import refs, texts
-from bot.masking import mask_personal_data
+from bot.masking import mask_name, mask_personal_data
 from bot.rendering.elements import (
     SECTION_TEXT_MAX,
     Block,
@@ -30,7 +34,7 @@ from bot.rendering.elements import (
 )
 from flows.engine import review
 from flows.model import Flow
-from flows.summary import summary_entries
+from flows.summary import SummaryEntry, summary_entries
 
 FIELD_TEXT_MAX = 2000
 FIELDS_PER_SECTION = 10
@@ -61,10 +65,7 @@ def summary_message(flow: Flow, submission: SubmissionView) -> Message:
         (texts.SUMMARY_RECEIPT, submission.receipt_number),
         (texts.SUMMARY_SUBMITTED_AT, texts.moment_text(submission.submitted_at)),
         (texts.SUMMARY_STATUS, texts.submission_status_text(submission.status, submission.pending_request)),
-        *(
-            (entry.label, entry.text(mask_personal_data))
-            for entry in summary_entries(flow, submission.answers)
-        ),
+        *((entry.label, _summary_text(entry)) for entry in summary_entries(flow, submission.answers)),
     ]
     heading = flow.summary_heading
     blocks: list[Block] = [header(heading)]
@@ -80,7 +81,7 @@ def summary_message(flow: Flow, submission: SubmissionView) -> Message:
             ],
         }
     )
-    blocks.append(context(texts.SUMMARY_MASK_NOTE))
+    blocks.append(context(texts.SUMMARY_MASKED_NOTE))
     # The notification text shows up in previews and on lock screens: no answers in it.
     return Message(text=texts.summary_text(heading, submission.receipt_number), blocks=blocks)
 
@@ -89,9 +90,17 @@ def change_status_button(submission: SubmissionView) -> dict[str, Any]:
     return button(texts.BUTTON_CHANGE_STATUS, refs.ADMIN_CHANGE_STATUS, str(submission.submission_id))
 
 
+def _summary_text(entry: SummaryEntry) -> str:
+    """The field's value as the channel sees it: free text masked (a name only when it is more)."""
+    if entry.masked:
+        return entry.text(mask_personal_data)
+    return "".join(mask_name(part.text) if part.free_text else part.text for part in entry.parts)
+
+
 def _field(label: str, value: str) -> dict[str, Any]:
     head = f"*{escape(label)}*\n"
-    return {"type": "mrkdwn", "text": head + _escaped_within(value, FIELD_TEXT_MAX - len(head))}
+    text = head + _escaped_within(value, FIELD_TEXT_MAX - len(head))
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
 def _escaped_within(text: str, limit: int) -> str:
@@ -147,7 +156,7 @@ def _answer_blocks(flow: Flow, submission: SubmissionView) -> list[Block]:
             continue
         blocks.append(header(section.item.title))
         pieces = [_entry_pieces(entry.question.label, entry.display) for entry in entries]
-        blocks.extend({"type": "section", "text": mrkdwn(text)} for text in _pack(pieces))
+        blocks.extend({"type": "section", "text": mrkdwn(text, verbatim=True)} for text in _pack(pieces))
     return blocks
 
 

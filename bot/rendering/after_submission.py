@@ -1,5 +1,8 @@
 """What people see of a submission after 送信: the administrators' status form, the posts in the
-summary's thread, and the respondent's notices (差戻し with its button, other changes)."""
+summary's thread, and the respondent's notices (差戻し with its button, other changes).
+
+Every notice that can carry a typed reason is escaped and verbatim (bot/rendering/elements.py); in
+the thread, read by the whole admin channel, the reason is masked too."""
 
 from __future__ import annotations
 
@@ -67,24 +70,25 @@ def status_form_view(
 
 
 def thread_message(text: str) -> Message:
-    return notice(text)
+    return notice(text, verbatim=True)
 
 
 def status_changed_message(old: str, new: str, actor: str, reason: str) -> Message:
-    return notice(texts.status_changed_thread(old, new, actor, _shown(reason)))
+    return notice(texts.status_changed_thread(old, new, escape(actor), _shown(reason)), verbatim=True)
 
 
 def request_message(submission_id: int, kind: str, user_id: str, reason: str) -> Message:
     value = f"{submission_id}|{kind}"
     return notice(
-        texts.request_thread(kind, user_id, _shown(reason)),
+        texts.request_thread(kind, escape(user_id), _shown(reason)),
         button(texts.BUTTON_APPROVE, refs.ADMIN_APPROVE_REQUEST, value, style="primary"),
         button(texts.BUTTON_DECLINE, refs.ADMIN_DECLINE_REQUEST, value),
+        verbatim=True,
     )
 
 
 def request_answered_message(kind: str, approved: bool, actor: str, reason: str = "") -> Message:
-    return notice(texts.request_answered_thread(kind, approved, actor, _shown(reason)))
+    return notice(texts.request_answered_thread(kind, approved, escape(actor), _shown(reason)), verbatim=True)
 
 
 def _shown(reason: str) -> str:
@@ -100,6 +104,7 @@ def returned_message(submission_id: int, receipt_number: str, reason: str) -> Me
     return notice(
         escape(texts.returned_notice(receipt_number, reason)),
         button(texts.BUTTON_OPEN_CORRECTION, refs.OPEN_CORRECTION, str(submission_id), style="primary"),
+        verbatim=True,
     )
 
 
@@ -114,8 +119,10 @@ def erase_confirm_message(submission_id: int, receipt_number: str, reason: str) 
             style="danger",
             confirm=confirm_dialog((texts.ERASE_CONFIRM_TITLE, question, texts.BUTTON_ERASE), danger=True),
         ),
+        verbatim=True,
     )
 
 
 def plain_notice(text: str) -> Message:
-    return notice(escape(text))
+    """A text of bot.texts, which may hold a typed reason: escaped, verbatim, no markup at all."""
+    return notice(escape(text), verbatim=True)

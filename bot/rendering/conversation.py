@@ -65,7 +65,7 @@ def question_message(
         blocks.append(context(escape(question.note)))
     blocks.extend(_input_blocks(question, ref, current=current, typed=typed))
     if error:
-        blocks.append(context(f":warning: *{escape(error)}*"))
+        blocks.append(context(f":warning: *{escape(error)}*", verbatim=True))
     navigation = []
     if _answered_on_next(question):
         navigation.append(button(texts.BUTTON_NEXT, refs.NEXT, ref.encode(), style="primary"))
@@ -138,7 +138,11 @@ def _input_blocks(
         case "long_text":
             shown = escape(cut(str(current), REVIEW_VALUE_MAX)) if current else f"_{texts.NOT_ENTERED_YET}_"
             return [
-                {"type": "section", "block_id": ref.block_id("current"), "text": mrkdwn(shown)},
+                {
+                    "type": "section",
+                    "block_id": ref.block_id("current"),
+                    "text": mrkdwn(shown, verbatim=True),
+                },
                 {
                     "type": "actions",
                     "block_id": block_id,
@@ -223,7 +227,9 @@ def answered_message(question: Question, value: AnswerValue | None, ref: DraftRe
             {
                 "type": "section",
                 "block_id": ref.block_id("answered"),
-                "text": mrkdwn(f":white_check_mark: *{escape(cut(question.label, 200))}*\n{shown}"),
+                "text": mrkdwn(
+                    f":white_check_mark: *{escape(cut(question.label, 200))}*\n{shown}", verbatim=True
+                ),
                 "accessory": button(texts.BUTTON_EDIT, refs.EDIT, ref.encode()),
             }
         ],
@@ -263,7 +269,11 @@ def path_change_message(
     return Message(
         text=texts.CHANGE_TITLE,
         blocks=[
-            {"type": "section", "block_id": ref.block_id("change"), "text": mrkdwn("\n".join(lines))},
+            {
+                "type": "section",
+                "block_id": ref.block_id("change"),
+                "text": mrkdwn("\n".join(lines), verbatim=True),
+            },
             {
                 "type": "actions",
                 "block_id": ref.block_id("change_actions"),
@@ -298,7 +308,7 @@ def review_message(
             block: Block = {
                 "type": "section",
                 "block_id": ref.block_id(f"review{number}_{part}"),
-                "text": mrkdwn(text),
+                "text": mrkdwn(text, verbatim=True),
             }
             if part == 0:
                 block["accessory"] = edit_menu

@@ -1,11 +1,12 @@
-"""Block Kit for reminders, invitations and the administrators' escalation. Japanese, no answers."""
+"""Block Kit for reminders, invitations and the administrators' escalation. Japanese, no answers:
+only ids (as explicit mentions), the flow's title, counts and dates."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from bot import refs, texts
-from bot.rendering.elements import Block, Message, button, context, escape, header, mrkdwn
+from bot.rendering.elements import Block, Message, button, context, escape, header, mention, mrkdwn
 from flows.engine import Progress
 from flows.model import Flow
 
@@ -33,10 +34,10 @@ def reminder_message(
 
 def invitation_message(flow: Flow, *, invited_by: str, due_date: date | None) -> Message:
     blocks: list[Block] = [header(texts.invitation_heading(flow.title))]
-    lines = [texts.invitation_from(f"<@{invited_by}>", escape(flow.title))]
+    lines = [texts.invitation_from(mention(invited_by), escape(flow.title))]
     if due_date is not None:
         lines.append(texts.due_line(due_date))
-    blocks.append({"type": "section", "text": mrkdwn("\n".join(lines))})
+    blocks.append({"type": "section", "text": mrkdwn("\n".join(lines), verbatim=True)})
     if flow.purpose:
         blocks.append(context(escape(flow.purpose)))
     blocks.append({"type": "actions", "elements": [button(texts.BUTTON_START, refs.START, style="primary")]})
@@ -56,7 +57,7 @@ def escalation_message(
 ) -> Message:
     """One notice to the admin channel: reminded without a reply, or past the due date."""
     values = (
-        f"<@{user_id}>",
+        mention(user_id),
         escape(flow.title),
         texts.IN_PROGRESS if started else texts.NOT_STARTED,
         texts.moment_text(last_activity),
@@ -68,7 +69,7 @@ def escalation_message(
         {
             "type": "section",
             "fields": [
-                mrkdwn(f"*{label}*\n{value}")
+                mrkdwn(f"*{label}*\n{value}", verbatim=True)
                 for label, value in zip(texts.ESCALATION_FIELDS, values, strict=True)
             ],
         },

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot import texts
-from bot.rendering.elements import Block, Message, context, header, mrkdwn
+from bot.rendering.elements import Block, Message, context, header, mention, mrkdwn
 from flows.engine import Progress
 
 _LINES_PER_SECTION = 12
@@ -36,7 +36,10 @@ def status_message(title: str, rows: Sequence[Outstanding], *, today: date) -> M
     shown = lines[: _LINES_PER_SECTION * _MAX_SECTIONS]
     for start in range(0, len(shown), _LINES_PER_SECTION):
         blocks.append(
-            {"type": "section", "text": mrkdwn("\n".join(shown[start : start + _LINES_PER_SECTION]))}
+            {
+                "type": "section",
+                "text": mrkdwn("\n".join(shown[start : start + _LINES_PER_SECTION]), verbatim=True),
+            }
         )
     if len(lines) > len(shown):
         blocks.append(context(texts.status_more(len(lines) - len(shown))))
@@ -48,7 +51,7 @@ def status_message(title: str, rows: Sequence[Outstanding], *, today: date) -> M
 def _line(row: Outstanding, today: date) -> str:
     state = texts.status_in_progress(row.progress) if row.progress else texts.NOT_STARTED
     parts = [
-        f"• <@{row.user_id}> {state}",
+        f"• {mention(row.user_id)} {state}",
         texts.status_last_activity(row.last_activity),
         texts.status_reminders(row.reminders_sent),
     ]

@@ -12,10 +12,10 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot import refs
+from bot import refs, texts
 from bot.admin_post import submission_view
 from bot.clock import Clock
-from bot.masking import EMAIL, PHONE, TWELVE_DIGITS
+from bot.masking import EMAIL, NAME_MAX, PHONE, TWELVE_DIGITS
 from bot.rendering.admin import SubmissionView, full_answers_view, summary_message
 from bot.rendering.elements import Block, escape
 from bot.settings import SHIPPED_FLOW
@@ -248,8 +248,23 @@ def test_occurrence_reads_as_a_date_a_masked_period_or_unknown() -> None:
     assert unknown["発生日時"] == "特定できない"
 
 
-def test_respondent_name_is_not_masked_but_escaped() -> None:
+def test_respondent_name_is_shown_escaped_and_masked_only_when_it_holds_more_than_a_name() -> None:
     assert _summary_fields(respondent_name="佐藤 <花子> & 1")["回答者"] == "佐藤 &lt;花子&gt; &amp; 1"
+    assert _summary_fields(respondent_name="山田一二三")["回答者"] == "山田一二三"
+    assert _summary_fields(respondent_name=f"佐藤 {MOBILE} {ADDRESS}")["回答者"] == f"佐藤 {PHONE} {EMAIL}"
+    long = "佐藤花子 総務部法務文書課 文書管理担当 主任 兼 情報公開担当 兼 広報担当"
+    assert _summary_fields(respondent_name=long)["回答者"] == long[: NAME_MAX - 1] + "…"
+
+
+def test_summary_fields_are_verbatim_and_say_what_is_masked() -> None:
+    message = summary_message(SURVEY, _view_of_answers(sample_answers()))
+    fields = [field for block in message.blocks for field in block.get("fields", [])]
+    assert fields and all(field["verbatim"] is True for field in fields)
+    assert message.blocks[-1]["elements"][0]["text"] == texts.SUMMARY_MASKED_NOTE
+
+
+def _view_of_answers(answers: dict[str, Any]) -> SubmissionView:
+    return SubmissionView(draft_id=7, receipt_number="2026-0042", submitted_at=NOW, answers=answers)
 
 
 def test_summary_of_the_longest_path_stays_within_message_limits() -> None:
