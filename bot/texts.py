@@ -274,7 +274,6 @@ ASSIGN_UNREADABLE_MENTION = "相手を読み取れませんでした。候補か
 MASKED_PHONE = "【電話番号】"
 MASKED_EMAIL = "【メールアドレス】"
 MASKED_TWELVE_DIGITS = "【12桁の番号】"
-SUMMARY_MASK_NOTE = "電話番号・メールアドレス・12桁の番号は伏せています。全文は「全回答を表示」から。"
 SUMMARY_RECEIPT = "受付番号"
 SUMMARY_SUBMITTED_AT = "送信日時"
 BUTTON_FULL_ANSWERS = "全回答を表示"
