@@ -1,13 +1,12 @@
 """Engine and lint speed on the shipped survey.
 
-Prints, for the longest path (60 questions), the engine's cost per click, before and after
-`position`, both measured in the same run:
-  before: apply_answer, then the separate walks the bot made to draw the next screen
-          (first_unanswered twice: once to save where the draft is, once to ask it; progress;
-          previous_question for the 戻る button);
-  after:  apply_answer, then one position() call.
-The navigation alone (without apply_answer, which both do) is printed too; and the time to lint the
-file against the time to load it.
+Prints, for the longest path (60 questions), the engine's step per click (apply the answer, then
+`position` for the next screen), both measured in the same run:
+  interpreted: the step before issue 14 (benchmarks/engine_interpreted.py): conditions interpreted
+               from their trees, five walks in apply_answer and one in position;
+  compiled:    the step now (flows/engine.py): conditions compiled once per flow, two walks in
+               apply_answer and one in position.
+And the time to lint the file against the time to load it.
 Run: python -m benchmarks.bench_flow
 """
 
@@ -20,15 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from benchmarks import engine_interpreted as interpreted
 from benchmarks.survey_answers import LONGEST_PATH_ANSWERS
-from flows.engine import (
-    apply_answer,
-    asked_questions,
-    first_unanswered,
-    position,
-    previous_question,
-    progress,
-)
+from flows.engine import apply_answer, asked_questions, first_unanswered, position
 from flows.lint import lint
 from flows.load import load_flow_file
 from flows.model import Flow
@@ -37,31 +30,33 @@ SURVEY = Path(__file__).resolve().parents[1] / "flows" / "leak_incident_survey.y
 TODAY = date(2026, 11, 26)
 
 
-def navigate_before(flow: Flow, answers: dict[str, Any]) -> str | None:
-    """What the bot computed after each answer before `position` (several walks of the path)."""
-    following = first_unanswered(flow, answers)  # saved as the draft's current question
-    question = first_unanswered(flow, answers)  # the question to ask (None: the review)
-    if question is not None:
-        progress(flow, answers)
-        previous_question(flow, answers, question.id)
-    return following.id if following else None
-
-
-def navigate_after(flow: Flow, answers: dict[str, Any]) -> str | None:
+def step_compiled(flow: Flow, answers: dict[str, Any], question_id: str) -> tuple[dict[str, Any], str | None]:
+    answers = apply_answer(flow, answers, question_id, LONGEST_PATH_ANSWERS[question_id], today=TODAY).answers
     here = position(flow, answers)
-    return here.question.id if here.question else None
+    return answers, here.question.id if here.question else None
 
 
-def walk(flow: Flow, navigate: Callable[[Flow, dict[str, Any]], str | None]) -> int:
+def step_interpreted(
+    flow: Flow, answers: dict[str, Any], question_id: str
+) -> tuple[dict[str, Any], str | None]:
+    answers = interpreted.apply_answer(
+        flow, answers, question_id, LONGEST_PATH_ANSWERS[question_id], today=TODAY
+    )
+    here = interpreted.position(flow, answers)
+    return answers, here.question.id if here.question else None
+
+
+Step = Callable[[Flow, dict[str, Any], str], tuple[dict[str, Any], str | None]]
+
+
+def walk(flow: Flow, step: Step) -> int:
     """Answer the longest path click by click; returns the number of clicks."""
     answers: dict[str, Any] = {}
     clicks = 0
-    question_id = navigate(flow, answers)
-    while question_id is not None:
-        answers = apply_answer(
-            flow, answers, question_id, LONGEST_PATH_ANSWERS[question_id], today=TODAY
-        ).answers
-        question_id = navigate(flow, answers)
+    question_id = first_unanswered(flow, answers)
+    next_id = question_id.id if question_id else None
+    while next_id is not None:
+        answers, next_id = step(flow, answers, next_id)
         clicks += 1
     return clicks
 
@@ -96,39 +91,26 @@ def micro(seconds: float, count: int) -> str:
 def main() -> None:
     loaded = load_flow_file(SURVEY)
     flow = loaded.flow
-    clicks = walk(flow, navigate_after)
-    assert clicks == walk(flow, navigate_before) == 60, clicks
+    clicks = walk(flow, step_compiled)
+    assert clicks == walk(flow, step_interpreted) == 60, clicks
     assert len(asked_questions(flow, LONGEST_PATH_ANSWERS)) == 60
-    states = states_on_the_path(flow)
-    for answers in states:  # both say the same before they are timed
-        assert navigate_before(flow, answers) == navigate_after(flow, answers)
+    for answers in states_on_the_path(flow):  # both engines say the same before they are timed
+        here = position(flow, answers)
+        assert here.question == interpreted.position(flow, answers).question
 
     # Interleaved rounds, so both see the same machine load.
     before: list[float] = []
     after: list[float] = []
     for _ in range(25):
-        before.append(seconds(lambda: walk(flow, navigate_before)))
-        after.append(seconds(lambda: walk(flow, navigate_after)))
+        before.append(seconds(lambda: walk(flow, step_interpreted)))
+        after.append(seconds(lambda: walk(flow, step_compiled)))
     before_median, after_median = statistics.median(before), statistics.median(after)
-    print(f"engine: longest path, {clicks} clicks")
+    print(f"engine: longest path, {clicks} clicks, a step = apply_answer + position")
     print(
-        f"  per click before (apply + first_unanswered ×2 + progress + previous_question): "
-        f"median {micro(before_median, clicks)}, best {micro(min(before), clicks)}"
+        f"  interpreted (before issue 14): median {micro(before_median, clicks)}, best {micro(min(before), clicks)}"
     )
-    print(
-        f"  per click after (apply + position): "
-        f"median {micro(after_median, clicks)}, best {micro(min(after), clicks)}"
-    )
-    print(f"  ratio before/after: {before_median / after_median:,.2f}x")
-
-    def navigate_all(navigate: Callable[[Flow, dict[str, Any]], str | None]) -> None:
-        for answers in states:
-            navigate(flow, answers)
-
-    _, nav_before = best_of(50, lambda: navigate_all(navigate_before))
-    _, nav_after = best_of(50, lambda: navigate_all(navigate_after))
-    print(f"  navigation alone, per click: before median {micro(nav_before, len(states))}, ", end="")
-    print(f"after median {micro(nav_after, len(states))}; ratio {nav_before / nav_after:,.2f}x")
+    print(f"  compiled (now): median {micro(after_median, clicks)}, best {micro(min(after), clicks)}")
+    print(f"  ratio interpreted/compiled: {before_median / after_median:,.2f}x")
 
     lint_best, lint_median = best_of(10, lambda: lint(load_flow_file(SURVEY)))
     load_best, load_median = best_of(10, lambda: load_flow_file(SURVEY))

@@ -7,7 +7,8 @@ An answer to a question that no longer applies is never kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -49,29 +50,111 @@ def condition_holds(condition: Condition | None, answers: Answers) -> bool:
     raise TypeError(f"unknown condition {condition!r}")  # pragma: no cover
 
 
+# --- conditions compiled once per flow ------------------------------------------------------------
+
+Predicate = Callable[[Answers], bool]
+
+
+def compile_condition(condition: Condition | None) -> Predicate | None:
+    """`condition_holds` as a closure built once (None: always holds). A click walks the path
+    twice; interpreting every condition's tree on each walk was most of the engine's time."""
+    if condition is None:
+        return None
+    if isinstance(condition, All):
+        parts = [compile_condition(part) or _always for part in condition.all]
+        return lambda answers: all(part(answers) for part in parts)
+    if isinstance(condition, AnyOf):
+        options = [compile_condition(part) or _always for part in condition.any]
+        return lambda answers: any(option(answers) for option in options)
+    if isinstance(condition, Not):
+        inner = compile_condition(condition.not_) or _always
+        return lambda answers: not inner(answers)
+    question = condition.question
+    if isinstance(condition, Equals):
+        expected: Any = condition.equals
+        return lambda answers: _given(answers.get(question)) and answers[question] == expected
+    if isinstance(condition, NotEquals):
+        other: Any = condition.not_equals
+        return lambda answers: _given(answers.get(question)) and answers[question] != other
+    if isinstance(condition, In):
+        allowed = condition.in_
+        return lambda answers: _given(answers.get(question)) and answers[question] in allowed
+    if isinstance(condition, Includes):
+        wanted = condition.includes
+        return lambda answers: isinstance(answers.get(question), list) and wanted in answers[question]  # type: ignore[operator]
+    raise TypeError(f"unknown condition {condition!r}")  # pragma: no cover
+
+
+def _always(_answers: Answers) -> bool:
+    return True
+
+
+def _given(value: AnswerValue | None) -> bool:
+    return value is not None and value != "" and value != []
+
+
+@dataclass(frozen=True)
+class _Step:
+    question: Question
+    applies: Predicate | None  # None: always asked
+    constrained: bool  # has a constraint against earlier answers
+
+
+_compiled: dict[int, tuple[Flow, tuple[_Step, ...]]] = {}
+_compiling = threading.Lock()
+
+
+def steps_of(flow: Flow) -> tuple[_Step, ...]:
+    """The flow's questions with their compiled conditions, built once per flow (version)."""
+    found = _compiled.get(id(flow))
+    if found is not None and found[0] is flow:
+        return found[1]
+    with _compiling:
+        steps = tuple(
+            _Step(question, compile_condition(question.when), bool(question.not_more_than))
+            for question in flow.questions
+        )
+        _compiled[id(flow)] = (flow, steps)  # the flow is kept, so its id is never reused
+        return steps
+
+
+def _walk(flow: Flow, answers: Answers) -> tuple[dict[str, AnswerValue], list[Question]]:
+    """One pass in asking order: the answers that apply and satisfy their constraints (kept), and
+    the questions asked (the path). What prune and asked_questions both need, together."""
+    kept: dict[str, AnswerValue] = {}
+    path: list[Question] = []
+    for step in steps_of(flow):
+        if step.applies is not None and not step.applies(kept):
+            continue
+        question = step.question
+        path.append(question)
+        if question.id not in answers:
+            continue
+        value = answers[question.id]
+        if step.constrained:
+            try:
+                check_constraints(flow, question, value, kept)
+            except InvalidAnswer:
+                continue
+        kept[question.id] = value
+    return kept, path
+
+
 def asked_questions(flow: Flow, answers: Answers) -> list[Question]:
     """The questions that apply to these answers, in asking order (the current path)."""
     applying: dict[str, AnswerValue] = {}
     path: list[Question] = []
-    for question in flow.questions:
-        if condition_holds(question.when, applying):
-            path.append(question)
-            if question.id in answers:
-                applying[question.id] = answers[question.id]
+    for step in steps_of(flow):
+        if step.applies is None or step.applies(applying):
+            path.append(step.question)
+            if step.question.id in answers:
+                applying[step.question.id] = answers[step.question.id]
     return path
 
 
 def prune(flow: Flow, answers: Answers) -> tuple[dict[str, AnswerValue], list[str]]:
     """Keep only answers that apply and still satisfy their constraints; return the dropped ids."""
-    kept: dict[str, AnswerValue] = {}
-    for question in flow.questions:
-        if question.id not in answers or not condition_holds(question.when, kept):
-            continue
-        try:
-            check_constraints(flow, question, answers[question.id], kept)
-        except InvalidAnswer:
-            continue
-        kept[question.id] = answers[question.id]
+    kept, _ = _walk(flow, answers)
     dropped = [qid for qid in answers if qid not in kept]
     return kept, dropped
 
@@ -123,13 +206,16 @@ def apply_answer(
     question = flow.by_id.get(question_id)
     if question is None:
         raise InvalidAnswer(question_id, "この質問はこの調査にありません。")
-    current, _ = prune(flow, answers)
-    if not is_asked(flow, current, question_id):
+    # Two walks of the path in all: the answers as they stand, then with the new one.
+    current, path_before = _walk(flow, answers)
+    before = {q.id for q in path_before}
+    if question_id not in before:
         raise InvalidAnswer(question_id, "この質問は、これまでの回答では対象外です。")
     value = parse_answer(flow, question, raw, answers=current, today=today)
-    before = {q.id for q in asked_questions(flow, current)}
-    updated, dropped = prune(flow, {**current, question_id: value})
-    added = [q.id for q in asked_questions(flow, updated) if q.id not in before and q.id not in updated]
+    proposed = {**current, question_id: value}
+    updated, path_after = _walk(flow, proposed)
+    dropped = [qid for qid in proposed if qid not in updated]
+    added = [q.id for q in path_after if q.id not in before and q.id not in updated]
     return Applied(answers=updated, value=value, dropped=dropped, added=added)
 
 
@@ -182,9 +268,10 @@ def position(flow: Flow, answers: Answers, at: str | None = None) -> Position:
     answered = remaining = 0
     first_open: int | None = None
     at_index: int | None = None
-    for question in flow.questions:  # the walk of asked_questions, noting what the screen needs
-        if not condition_holds(question.when, applying):
+    for step in steps_of(flow):  # the walk of asked_questions, noting what the screen needs
+        if step.applies is not None and not step.applies(applying):
             continue
+        question = step.question
         if question.id == at and at_index is None:
             at_index = len(path)
         path.append(question)

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from flows.engine import (
     apply_answer,
     asked_questions,
+    compile_condition,
+    condition_holds,
     first_unanswered,
     missing_answers,
     position,
@@ -139,3 +141,21 @@ def test_position_agrees_with_the_walks_it_replaces(plan: dict[str, Any], data: 
     assert here.progress == progress(SURVEY, answers)
     before = previous_question(SURVEY, answers, here.question.id if here.question else None)
     assert here.can_go_back == (before is not None)
+
+
+@PROPERTY_SETTINGS
+@given(plan=answer_plan(), data=st.data())
+def test_compiled_conditions_agree_with_the_interpreted_ones(
+    plan: dict[str, Any], data: st.DataObject
+) -> None:
+    """The closures apply_answer and position walk with decide exactly as condition_holds reads the
+    flow file, on any answers, complete or partial, even ones no path would keep."""
+    answers = answer_all(SURVEY, {}, plan)
+    some = {qid: value for qid, value in answers.items() if data.draw(st.booleans())}
+    for candidate in (answers, some, plan):  # the raw plan: values of any shape
+        for question in SURVEY.questions:
+            compiled = compile_condition(question.when)
+            expected = condition_holds(question.when, candidate)
+            assert (compiled is None and expected) or (
+                compiled is not None and compiled(candidate) == expected
+            )
