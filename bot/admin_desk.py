@@ -13,6 +13,7 @@ from bot.admin_post import submission_view
 from bot.clock import Clock
 from bot.conversation import Actor
 from bot.flow_catalog import FlowCatalog
+from bot.refs import parse_id
 from bot.rendering.admin import full_answers_view
 from bot.rendering.admin_home import AdminHomeState, admin_home_view
 from bot.rendering.status import Outstanding, status_message
@@ -110,11 +111,8 @@ class AdminDesk:
             log.warning("refused the full answers to a non-administrator")
             out.tell(posted, texts.ADMINS_ONLY)
             return out
-        submission = (
-            storage.get_submission(self.engine, draft_id=int(draft_id_text))
-            if draft_id_text.isdigit()
-            else None
-        )
+        draft_id = parse_id(draft_id_text)
+        submission = storage.get_submission(self.engine, draft_id=draft_id) if draft_id is not None else None
         if submission is None:
             out.tell(posted, texts.SUBMISSION_NOT_FOUND)
             return out

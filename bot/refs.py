@@ -57,6 +57,18 @@ STATUS_TO = "kk_status_to"
 STATUS_REASON = "kk_status_reason"
 LONG_TEXT_VIEW = "kk_long_text"  # modal callback_id
 
+# Ids are integer columns, and PostgreSQL's integer holds at most this.
+MAX_ID = 2**31 - 1
+
+
+def parse_id(text: object) -> int | None:
+    """An id or a version written in ASCII digits that a column can hold; None for anything else.
+    (str.isdigit() and int() also take '²' or '٣', and int() refuses 5,000 digits with a ValueError.)"""
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
 
 @dataclass(frozen=True)
 class DraftRef:
@@ -78,13 +90,13 @@ class DraftRef:
     @classmethod
     def decode(cls, text: str | None) -> DraftRef | None:
         """A block id or value of this encoding (with or without a part); None for anything else."""
-        parts = (text or "").split(_SEPARATOR)
+        parts = text.split(_SEPARATOR) if isinstance(text, str) else []
         if len(parts) not in (4, 5) or parts[0] != ENCODING:
             return None
-        draft_id, version, question_id = parts[1:4]
-        if not (draft_id.isdigit() and version.isdigit() and question_id):
+        draft_id, version, question_id = parse_id(parts[1]), parse_id(parts[2]), parts[3]
+        if draft_id is None or version is None or not question_id:
             return None
-        return cls(int(draft_id), int(version), question_id)
+        return cls(draft_id, version, question_id)
 
 
 @dataclass(frozen=True)
@@ -99,10 +111,11 @@ class ChasedRef:
 
     @classmethod
     def decode(cls, text: str | None) -> ChasedRef | None:
-        parts = (text or "").split(_SEPARATOR)
+        parts = text.split(_SEPARATOR) if isinstance(text, str) else []
         if len(parts) != 3 or parts[0] != ENCODING or parts[1] not in ("draft", "invitation"):
             return None
-        return cls(parts[1], int(parts[2])) if parts[2].isdigit() else None
+        chased = parse_id(parts[2])
+        return cls(parts[1], chased) if chased is not None else None
 
 
 @dataclass(frozen=True)
@@ -117,10 +130,11 @@ class StartRef:
 
     @classmethod
     def decode(cls, text: str | None) -> StartRef | None:
-        parts = (text or "").split(_SEPARATOR)
-        if len(parts) != 3 or parts[0] != ENCODING or parts[1] != "start" or not parts[2].isdigit():
+        parts = text.split(_SEPARATOR) if isinstance(text, str) else []
+        after = parse_id(parts[2]) if len(parts) == 3 else None
+        if parts[:2] != [ENCODING, "start"] or after is None:
             return None
-        return cls(int(parts[2]))
+        return cls(after)
 
 
 @dataclass(frozen=True)
@@ -136,7 +150,7 @@ class ProposedChange:
     @classmethod
     def decode(cls, text: str | None) -> ProposedChange | None:
         # The answer is JSON and may itself hold the separator: the reference is the first four fields.
-        fields = (text or "").split(_SEPARATOR, 4)
+        fields = text.split(_SEPARATOR, 4) if isinstance(text, str) else []
         if len(fields) != 5:
             return None
         ref = DraftRef.decode(_SEPARATOR.join(fields[:4]))
@@ -163,13 +177,13 @@ class ModalRef:
     @classmethod
     def decode(cls, text: str | None) -> ModalRef | None:
         try:
-            data = json.loads(text or "")
+            data = json.loads(text) if isinstance(text, str) else None
         except ValueError:
             return None
         if not isinstance(data, dict):
             return None
         ref, flow = DraftRef.decode(data.get("ref")), data.get("flow")
-        if ref is None or not isinstance(flow, int):
+        if ref is None or isinstance(flow, bool) or not isinstance(flow, int) or not 0 <= flow <= MAX_ID:
             return None
         channel, ts = data.get("channel"), data.get("ts")
         return cls(

@@ -85,7 +85,7 @@ class SubmissionDesk:
         try:
             storage.change_status(
                 self.engine,
-                int(metadata) if metadata.isdigit() else 0,
+                refs.parse_id(metadata) or 0,
                 to=target,
                 actor=actor.user_id,
                 source=storage.ExportSource.SLACK,
@@ -226,7 +226,7 @@ class SubmissionDesk:
         try:
             draft = storage.open_correction(
                 self.engine,
-                int(value) if value.isdigit() else 0,
+                refs.parse_id(value) or 0,
                 team_id=actor.team_id,
                 user_id=actor.user_id,
                 now=self.clock.now(),
@@ -253,10 +253,9 @@ class SubmissionDesk:
             log.warning("refused an administrator's action to a non-administrator")
             out.tell(posted, texts.ADMINS_ONLY)
             return None
+        submission_id = refs.parse_id(submission_text)
         submission = (
-            storage.get_submission_by_id(self.engine, int(submission_text))
-            if submission_text.isdigit()
-            else None
+            storage.get_submission_by_id(self.engine, submission_id) if submission_id is not None else None
         )
         if submission is None:
             out.tell(posted, texts.SUBMISSION_NOT_FOUND)

@@ -856,3 +856,10 @@ MASKED_CORPORATE_NUMBER = "【13桁の番号】"
 SUMMARY_MASKED_NOTE = (
     "電話番号・メールアドレス・住所・12桁と13桁の番号は伏せています。全文は「全回答を表示」から。"
 )
+
+
+# --- text that cannot be stored (bot/listeners/carrying.py, the status form) ----------------------
+
+UNSTORABLE_TEXT = (
+    "使えない文字が含まれているため、保存できませんでした。絵文字や記号を除いて、もう一度操作してください。"
+)

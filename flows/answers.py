@@ -30,9 +30,10 @@ class InvalidAnswer(ValueError):
         self.message = message
 
 
-# 「3」「3年目」「約3回」「通算3回程度」「5人分」 all mean a count of 3 or 5.
+# 「3」「3年目」「約3回」「通算3回程度」「5人分」 all mean a count of 3 or 5. At most 18 digits: no
+# count anyone means is longer, and int() refuses a string of more than 4,300.
 _COUNT = re.compile(
-    r"^(?:約|およそ|通算)?(?P<number>[+-]?\d+)"
+    r"^(?:約|およそ|通算)?(?P<number>[+-]?\d{1,18})"
     r"(?:年目|年|人分|人|名|回程度|回|件|程度|くらい|ぐらい|頃)?$"
 )
 _DATE = re.compile(r"^(?P<y>\d{4})[-/年.](?P<m>\d{1,2})[-/月.](?P<d>\d{1,2})日?$")
@@ -160,6 +161,10 @@ def _parse_text(question: Question, raw: Any) -> str:
             question.id, "使えない文字が含まれています。絵文字や記号を除いて入力し直してください。"
         )
     text = clean_text(raw)
+    if not text:  # only marks such as a zero-width space: nothing was typed
+        if question.optional:
+            return ""
+        raise InvalidAnswer(question.id, _empty_message(question))
     if question.type == "text":
         text = " ".join(text.split("\n"))
     limit = question.max_length or 0
@@ -222,7 +227,7 @@ def choice_from_text(question: Question, text: str) -> str | list[str]:
     }
 
     def one(token: str) -> str:
-        if token.isdigit() and 1 <= int(token) <= len(question.choices):
+        if token.isdecimal() and len(token) <= 3 and 1 <= int(token) <= len(question.choices):
             return question.choices[int(token) - 1].value
         if token in labels:
             return labels[token]

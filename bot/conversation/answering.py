@@ -222,7 +222,8 @@ class Answering:
                 self.drafts.show_question(actor, draft, flow, question, None, out, at=where)
                 return out
         elif question.type == "org":
-            found = storage.search_departments(self.drafts.engine, text.strip(), limit=2)
+            keyword = _searchable(text.strip())
+            found = storage.search_departments(self.drafts.engine, keyword, limit=2) if keyword else []
             if len(found) != 1:
                 out.tell(None, texts.TYPED_ORG_HELP)
                 self.drafts.show_question(actor, draft, flow, question, None, out, at=where)
@@ -234,13 +235,16 @@ class Answering:
     # --- the department search (block_suggestion) -----------------------------------------------
 
     def department_options(self, keyword: str) -> list[dict[str, Any]]:
-        found = storage.search_departments(self.drafts.engine, keyword or "", limit=100)
+        searched = _searchable(keyword or "")
+        if searched is None:
+            return []
+        found = storage.search_departments(self.drafts.engine, searched, limit=100)
         return [org_option(d.code, d.name) for d in found]
 
     def answer_department(self, actor: Actor, ref: DraftRef, code: str, posted: Posted | None) -> Replies:
-        matches = [
-            d for d in storage.search_departments(self.drafts.engine, code, limit=100) if d.code == code
-        ]
+        searched = _searchable(code)
+        found = storage.search_departments(self.drafts.engine, searched, limit=100) if searched else []
+        matches = [d for d in found if d.code == code]
         raw = {"code": matches[0].code, "name": matches[0].name} if matches else {"code": "", "name": ""}
         return self.answer(actor, ref, raw, posted)
 
@@ -327,3 +331,13 @@ class Answering:
                 posted, answered_message(question, applied.value, DraftRef(saved.id or 0, saved.version))
             )
         self.drafts.show_where(actor, saved, out, at=where)
+
+
+def _searchable(text: str) -> str | None:
+    """`text` as a department search can take it; None when it holds what no database stores (a lone
+    surrogate, NUL), and so matches no department."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return None if "\x00" in text else text

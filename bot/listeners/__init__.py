@@ -34,7 +34,9 @@ class UseCases:
 
 def register_listeners(app: App, use_cases: UseCases) -> None:
     from bot.listeners import actions, commands, events, options, views
+    from bot.listeners.shape import RefuseUnroutable
 
+    app.use(RefuseUnroutable())  # before Bolt's matchers, which raise on a request they cannot read
     actions.register(app, use_cases)
     commands.register(app, use_cases)
     events.register(app, use_cases)

@@ -31,6 +31,11 @@ def carry(
         log.error("the database could not do a person's action: %s", type(error).__name__)
         replies = Replies(user_id)
         replies.tell(posted, texts.DB_UNAVAILABLE)
+    except UnicodeEncodeError:
+        # A lone surrogate (JSON can escape one; it is no character): no database driver takes it.
+        log.warning("refused text that cannot be stored")
+        replies = Replies(user_id)
+        replies.tell(posted, texts.UNSTORABLE_TEXT)
     except Exception as error:  # a bug must not leave the person with nothing said
         log.error("a person's action failed: %s", type(error).__name__)
         replies = Replies(user_id)
@@ -44,3 +49,6 @@ def carry(
         log.error("Slack refused a reply: %s", error.response.get("error"))
         with contextlib.suppress(SlackApiError):  # Slack is down: nothing more can be said now
             use_cases.gateway.tell(user_id, posted.channel if posted else None, texts.SLACK_FAILED)
+    except UnicodeEncodeError:
+        # A lone surrogate where Slack's form encoding needs UTF-8 (a forged user or channel id).
+        log.warning("a reply could not be encoded for Slack")

@@ -17,13 +17,20 @@ _MANY = frozenset({"checkboxes", "multi_static_select", "multi_external_select"}
 _ONE = frozenset({"radio_buttons", "static_select", "external_select"})
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """`value` if it is an object, else an empty one: a payload's parts are read without trusting
+    their shape."""
+    return value if isinstance(value, dict) else {}
+
+
 def element_value(element: Mapping[str, Any]) -> Any:
     """The value an element holds: a list for multi-choice, a str (or None) for everything else."""
-    kind = element.get("type")
+    kind = element.get("type") if isinstance(element.get("type"), str) else None
     if kind in _MANY:
-        return [option["value"] for option in element.get("selected_options") or []]
+        options = element.get("selected_options")
+        return [as_dict(option).get("value") for option in options] if isinstance(options, list) else []
     if kind in _ONE:
-        return (element.get("selected_option") or {}).get("value")
+        return as_dict(element.get("selected_option")).get("value")
     if kind == "datepicker":
         return element.get("selected_date")
     if kind == "timepicker":
@@ -35,29 +42,30 @@ def element_value(element: Mapping[str, Any]) -> Any:
 
 def typed_text(element: Mapping[str, Any]) -> str | None:
     """What the person typed, to show again after an error; None for elements that are not typed."""
-    return (element.get("value") or "") if element.get("type") == "plain_text_input" else None
+    if element.get("type") != "plain_text_input":
+        return None
+    value = element.get("value")
+    return value if isinstance(value, str) else ""
 
 
 def actor_of(body: Mapping[str, Any]) -> Actor:
-    user = body.get("user") or {}
-    team = body.get("team") or {}
+    user, team = body.get("user"), as_dict(body.get("team"))
     user_id = user.get("id") if isinstance(user, dict) else body.get("user_id")
-    team_id = (
-        (team.get("id") if isinstance(team, dict) else None) or user.get("team_id") or body.get("team_id")
-    )
+    team_id = team.get("id") or as_dict(user).get("team_id") or body.get("team_id")
     return Actor(team_id=str(team_id), user_id=str(user_id))
 
 
 def posted_of(body: Mapping[str, Any]) -> Posted | None:
-    container = body.get("container") or {}
-    if container.get("type") == "message" and container.get("channel_id") and container.get("message_ts"):
-        return Posted(container["channel_id"], container["message_ts"])
+    container = as_dict(body.get("container"))
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if container.get("type") == "message" and isinstance(channel, str) and isinstance(ts, str):
+        return Posted(channel, ts) if channel and ts else None
     return None
 
 
 def action_of(body: Mapping[str, Any]) -> dict[str, Any]:
-    actions = body.get("actions") or [{}]
-    return dict(actions[0])
+    actions = body.get("actions")
+    return dict(as_dict(actions[0])) if isinstance(actions, list) and actions else {}
 
 
 def ref_of(body: Mapping[str, Any]) -> DraftRef | None:
@@ -66,8 +74,8 @@ def ref_of(body: Mapping[str, Any]) -> DraftRef | None:
 
 def input_element(body: Mapping[str, Any], ref: DraftRef) -> Mapping[str, Any]:
     """The question's input element in the message's state.values (empty if Slack sent none)."""
-    values = ((body.get("state") or {}).get("values") or {}).get(ref.block_id("input")) or {}
-    return next(iter(values.values()), {})
+    values = as_dict(as_dict(as_dict(body.get("state")).get("values")).get(ref.block_id("input")))
+    return as_dict(next(iter(values.values()), {}))
 
 
 def from_an_earlier_release(body: Mapping[str, Any]) -> bool:
@@ -77,7 +85,7 @@ def from_an_earlier_release(body: Mapping[str, Any]) -> bool:
 
 
 def from_home_tab(body: Mapping[str, Any]) -> bool:
-    return (body.get("view") or {}).get("type") == "home"
+    return as_dict(body.get("view")).get("type") == "home"
 
 
 WARNING_MARK = ":warning:"  # how rendering marks an error next to a question's input
@@ -85,10 +93,13 @@ WARNING_MARK = ":warning:"  # how rendering marks an error next to a question's 
 
 def shows_warning(body: Mapping[str, Any]) -> bool:
     """Whether the message acted on shows an error now (so it is redrawn once the error is fixed)."""
-    blocks = (body.get("message") or {}).get("blocks") or []
     return any(
-        WARNING_MARK in str(element.get("text", ""))
-        for block in blocks
-        if block.get("type") == "context"
-        for element in block.get("elements") or []
+        WARNING_MARK in str(as_dict(element).get("text", ""))
+        for block in _list(as_dict(body.get("message")).get("blocks"))
+        if as_dict(block).get("type") == "context"
+        for element in _list(as_dict(block).get("elements"))
     )
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bot import refs, texts
 from bot.listeners.carrying import carry
 from bot.listeners.home import home_of
-from bot.listeners.payloads import action_of, actor_of, element_value, posted_of
+from bot.listeners.payloads import action_of, actor_of, as_dict, element_value, posted_of
 
 if TYPE_CHECKING:
     from bot.listeners import UseCases
@@ -48,15 +48,17 @@ def results(use_cases: UseCases, command_word: str) -> Callable[..., None]:
 
 def chosen_period(body: dict[str, Any]) -> str:
     """The period menu's choice in the Home view's state ("" for all time, the first one if untouched)."""
-    values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
-    for elements in values.values():
-        chosen = element_value((elements or {}).get(refs.RESULTS_PERIOD) or {})
+    view = as_dict(body.get("view"))
+    for elements in as_dict(as_dict(view.get("state")).get("values")).values():
+        chosen = element_value(as_dict(as_dict(elements).get(refs.RESULTS_PERIOD)))
         if isinstance(chosen, str):
             return "" if chosen == "all" else chosen
-    for block in (body.get("view") or {}).get("blocks") or []:  # untouched: the menu's initial option
-        for element in block.get("elements") or []:
-            if element.get("action_id") == refs.RESULTS_PERIOD:
-                first = str((element.get("initial_option") or {}).get("value") or "all")
+    blocks = view.get("blocks")
+    for block in blocks if isinstance(blocks, list) else []:  # untouched: the menu's initial option
+        elements = as_dict(block).get("elements")
+        for element in elements if isinstance(elements, list) else []:
+            if as_dict(element).get("action_id") == refs.RESULTS_PERIOD:
+                first = str(as_dict(element.get("initial_option")).get("value") or "all")
                 return "" if first == "all" else first
     return ""
 
@@ -73,7 +75,7 @@ def change_status(use_cases: UseCases) -> Callable[..., None]:
         ack()
         actor, posted = actor_of(body), posted_of(body)
         value, trigger = str(action_of(body).get("value") or ""), str(body.get("trigger_id"))
-        in_modal = (body.get("container") or {}).get("type") == "view"
+        in_modal = as_dict(body.get("container")).get("type") == "view"
         carry(
             use_cases,
             actor.user_id,

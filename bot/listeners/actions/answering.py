@@ -41,7 +41,7 @@ def on_draft(use_cases: UseCases, act: OnDraft) -> Listener:
             if from_an_earlier_release(body):
                 out = Replies(actor.user_id)
                 out.tell(posted, texts.OLD_MESSAGE)
-                use_cases.gateway.send(out)
+                carry(use_cases, actor.user_id, posted, lambda: out)
             return
         carry(use_cases, actor.user_id, posted, lambda: act(actor, ref, posted, body))
 

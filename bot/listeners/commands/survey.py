@@ -144,9 +144,13 @@ def run(use_cases: UseCases, command: Command, actor: Actor, text: str) -> Repli
 
 def survey_command(use_cases: UseCases) -> Callable[..., None]:
     def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        text = body.get("text", "")
+        text = str(body.get("text") or "")
+        team_id, user_id = body.get("team_id"), body.get("user_id")
+        if not team_id or not user_id:  # Slack always says who typed the command
+            ack()
+            return
         command = command_of(text)
-        actor = Actor(team_id=body["team_id"], user_id=body["user_id"])
+        actor = Actor(team_id=str(team_id), user_id=str(user_id))
         if command is None:
             ack(texts.COMMAND_USAGE)
             return

@@ -19,7 +19,8 @@ from slack_bolt import App
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import refs, texts
-from bot.listeners.payloads import actor_of, element_value
+from bot.listeners.carrying import carry
+from bot.listeners.payloads import actor_of, as_dict, element_value
 from bot.refs import ModalRef
 from bot.replies import Replies
 
@@ -38,7 +39,8 @@ def register(app: App, use_cases: UseCases) -> None:
         def refuse(message: str) -> None:
             ack(response_action="errors", errors={refs.LONG_TEXT_VIEW: message})
 
-        element = (view["state"]["values"].get(refs.LONG_TEXT_VIEW) or {}).get(refs.ANSWER) or {}
+        values = as_dict(as_dict(view.get("state")).get("values"))
+        element = as_dict(as_dict(values.get(refs.LONG_TEXT_VIEW)).get(refs.ANSWER))
         text = str(element_value(element) or "")
         metadata = ModalRef.decode(view.get("private_metadata"))
         if metadata is None:  # a modal opened by an earlier release
@@ -64,14 +66,14 @@ def register(app: App, use_cases: UseCases) -> None:
             refuse(error)
             return
         ack()
-        use_cases.gateway.send(replies)
+        carry(use_cases, actor.user_id, None, lambda: replies)  # Slack may refuse: the person is told
 
     app.view(refs.LONG_TEXT_VIEW)(long_text)
 
     def status_form(ack: Callable[..., None], body: dict[str, Any], view: dict[str, Any]) -> None:
-        values = view["state"]["values"]
-        to = element_value((values.get(refs.STATUS_TO) or {}).get(refs.STATUS_TO) or {})
-        reason = element_value((values.get(refs.STATUS_REASON) or {}).get(refs.STATUS_REASON) or {})
+        values = as_dict(as_dict(view.get("state")).get("values"))
+        to = element_value(as_dict(as_dict(values.get(refs.STATUS_TO)).get(refs.STATUS_TO)))
+        reason = element_value(as_dict(as_dict(values.get(refs.STATUS_REASON)).get(refs.STATUS_REASON)))
         actor = actor_of(body)
         try:
             errors, replies = use_cases.submissions.change_status(
@@ -81,11 +83,14 @@ def register(app: App, use_cases: UseCases) -> None:
             log.error("the database could not change a status: %s", type(failure).__name__)
             ack(response_action="errors", errors={refs.STATUS_TO: texts.DB_UNAVAILABLE_MODAL})
             return
+        except UnicodeEncodeError:  # a lone surrogate in the reason: no database stores it
+            ack(response_action="errors", errors={refs.STATUS_REASON: texts.UNSTORABLE_TEXT})
+            return
         if errors:
             ack(response_action="errors", errors=errors)
             return
         ack(response_action="clear")  # the full answers underneath close too: they showed the old status
-        use_cases.gateway.send(replies)
+        carry(use_cases, actor.user_id, None, lambda: replies)
 
     app.view(refs.STATUS_VIEW)(status_form)
 
@@ -97,4 +102,4 @@ def _show_when_saved(use_cases: UseCases, saved: Future[tuple[str | None, Replie
         log.error("the database could not save a long answer: %s", type(failure).__name__)
         return
     if error is None:
-        use_cases.gateway.send(replies)
+        carry(use_cases, replies.user_id, None, lambda: replies)
