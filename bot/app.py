@@ -12,6 +12,7 @@ from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
+from slack_bolt.middleware import IgnoringSelfEvents
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
@@ -23,6 +24,7 @@ from bot.conversation import Answering, DraftAccess, Starting, Submitting
 from bot.flow_catalog import FlowCatalog
 from bot.invitations import Invitations
 from bot.listeners import UseCases, register_listeners
+from bot.listeners.shape import RefuseUnroutable
 from bot.logs import keep_answers_out_of_logs
 from bot.outbox import OutboxDelivery, OutboxTimer
 from bot.receipts import Receipts
@@ -201,8 +203,13 @@ def create_app(
         # Socket Mode needs no signing secret. HTTP requests are verified by bot/wsgi.py before
         # anything parses them; Bolt's own check would log a refused request's body (answers).
         request_verification_enabled=False,
+        # Bolt's filter of the bot's own events reads `event` as an object and raises on any other
+        # shape: it runs below, after the shape check, instead of before everything.
+        ignoring_self_events_enabled=False,
         logger=logging.getLogger("bot.bolt"),
     )
+    app.use(RefuseUnroutable())  # before anything reads the payload as Slack shapes it
+    app.use(IgnoringSelfEvents(base_logger=logging.getLogger("bot.bolt")))
     app.use(skip_redelivered_events(engine, the_clock.now))
     register_listeners(app, use_cases)
     return Kikitori(

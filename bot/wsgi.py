@@ -19,6 +19,8 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
+from bot.listeners.shape import unreadable_payload
+
 SLACK_EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 # Slack's payloads are far smaller (a modal of 100 blocks, a 3,000-character answer): 1 MiB leaves
@@ -57,6 +59,10 @@ def wsgi_application(app: App, signing_secret: str) -> WsgiApp:
         reason = _unverified(verifier, body, environ)
         if reason:
             return _refuse(start_response, environ, "401 Unauthorized", reason, len(body))
+        problem = unreadable_payload(body, environ.get("CONTENT_TYPE"))
+        if problem:  # a shape only Slack could sign, on which Bolt would raise: 500 and a traceback
+            log.warning("refused a verified request Bolt cannot read: %s (%s bytes)", problem, len(body))
+            return _answer(start_response, "400 Bad Request", b"bad request")
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return slack(environ, start_response)

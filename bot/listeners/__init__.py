@@ -33,10 +33,10 @@ class UseCases:
 
 
 def register_listeners(app: App, use_cases: UseCases) -> None:
+    """The listeners. The shape check (listeners/shape.py) comes first, in bot/app.py: Bolt's own
+    self-event filter and matchers raise on a request they cannot read."""
     from bot.listeners import actions, commands, events, options, views
-    from bot.listeners.shape import RefuseUnroutable
 
-    app.use(RefuseUnroutable())  # before Bolt's matchers, which raise on a request they cannot read
     actions.register(app, use_cases)
     commands.register(app, use_cases)
     events.register(app, use_cases)

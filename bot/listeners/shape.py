@@ -52,3 +52,18 @@ def unroutable(body: dict[str, Any]) -> str | None:
     if "action_id" in body and not isinstance(body["action_id"], str):
         return "action_id is not a string"  # an option request: Bolt's warning for one it has no listener for
     return None
+
+
+def unreadable_payload(raw: bytes, content_type: str | None) -> str | None:
+    """For the HTTP door (bot/wsgi.py), before Bolt: what Bolt's own reading of a verified request
+    would raise on before any middleware of the bot's runs (the body parsed into a BoltRequest, its
+    authorization reading `event` as an object), or what it cannot route; None if it can."""
+    try:
+        text = raw.decode("utf-8")
+        request = BoltRequest(body=text, headers={"content-type": [content_type or ""]})
+    except Exception as error:  # noqa: BLE001 - Bolt's reader raises whatever the shape makes it
+        return f"unreadable ({type(error).__name__})"
+    body = request.body
+    if not isinstance(body, dict):
+        return "not an object"
+    return unroutable(body)

@@ -5,6 +5,7 @@ clients do not stall the bot."""
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import threading
@@ -158,3 +159,28 @@ def test_stalled_connections_do_not_stall_the_bot(production_url: str, fake_slac
     finally:
         for conn in stalled:
             conn.close()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"team": 12345},  # a number where Slack sends an object
+        {"authorizations": "everyone"},
+        {"event": "a string"},
+        {"event": None},
+    ],
+)
+def test_a_signed_shape_bolt_cannot_read_gets_400_without_a_traceback(
+    production_url: str, caplog: pytest.LogCaptureFixture, change: dict[str, Any]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    request = sr.im_message(RESPONDENT, "D0RESPOND1", SECRET_ANSWER)
+    body = json.dumps({**json.loads(request.body), **change}).encode()
+    status, _ = raw_post(
+        production_url,
+        body,
+        {**sr.sign(body, SIGNING_SECRET), "Content-Length": str(len(body))},
+    )
+    assert status == 400
+    assert not [r for r in caplog.records if r.exc_info or r.stack_info]
+    assert SECRET_ANSWER not in "\n".join(r.getMessage() for r in caplog.records)

@@ -21,6 +21,8 @@ def register(app: App, use_cases: UseCases) -> None:
     def direct_message(event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
             return
+        if not isinstance(event.get("user"), str) or not isinstance(body.get("team_id"), str):
+            return  # a person's message always names them; one that does not acts for no one
         typed = str(event.get("text") or "")
         text = unicodedata.normalize("NFKC", typed).strip()
         actor = Actor(team_id=str(body.get("team_id")), user_id=str(event.get("user")))
@@ -37,6 +39,8 @@ def register(app: App, use_cases: UseCases) -> None:
 
     def home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("tab") != "home":
+            return
+        if not isinstance(event.get("user"), str) or not isinstance(body.get("team_id"), str):
             return
         actor = Actor(team_id=str(body.get("team_id")), user_id=str(event.get("user")))
         carry(use_cases, actor.user_id, None, lambda: home_of(use_cases, actor))
