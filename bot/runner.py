@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+import storage
 from bot.admin_channel import check_admin_channel
 from bot.app import Kikitori, create_app
 from bot.settings import Settings
@@ -116,6 +117,11 @@ def run_http(settings: Settings) -> int:
         bot.start_timers()
         return wsgi_application(bot.app, settings.slack_signing_secret or "")
 
+    # Migrate once, here, before the workers fork: two processes creating a fresh SQLite database
+    # at once would race. Each worker's own upgrade then finds nothing to do.
+    engine = storage.make_engine(settings.database_url)
+    storage.upgrade(engine)
+    engine.dispose()
     sock = listen(settings.host, settings.port)
     log.info("starting in HTTP mode on port %s", sock.getsockname()[1])
     # Once, here, rather than in every worker.
