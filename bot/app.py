@@ -21,6 +21,7 @@ from bot.admin_desk import AdminDesk
 from bot.admin_post import AdminPosts
 from bot.clock import Clock, utc_now
 from bot.conversation import Answering, DraftAccess, Starting, Submitting
+from bot.dm_learning import LearnDmChannels
 from bot.flow_catalog import FlowCatalog
 from bot.invitations import Invitations
 from bot.listeners import UseCases, register_listeners
@@ -128,7 +129,13 @@ def create_app(
     engine = engine or storage.make_engine(settings.database_url)
     storage.upgrade(engine)  # the default SQLite database is created on first run
     the_clock = Clock(settings.timezone, clock)
-    dm_channels = DmChannels()  # each DM opened once per process, whoever writes to the person
+    # Each person's DM, learnt from payloads or opened once, shared by every process.
+    dm_channels = DmChannels(
+        load=lambda user_id: storage.find_dm_channel(engine, user_id),
+        save=lambda user_id, channel: storage.remember_dm_channel(
+            engine, user_id, channel, now=the_clock.now()
+        ),
+    )
 
     def live_messages(draft_id: int, posted: Posted, question_id: str | None) -> Posted | None:
         replaced = storage.swap_live_message(engine, draft_id, posted.channel, posted.ts, question_id)
@@ -210,6 +217,7 @@ def create_app(
     )
     app.use(RefuseUnroutable())  # before anything reads the payload as Slack shapes it
     app.use(IgnoringSelfEvents(base_logger=logging.getLogger("bot.bolt")))
+    app.use(LearnDmChannels(dm_channels))
     app.use(skip_redelivered_events(engine, the_clock.now))
     register_listeners(app, use_cases)
     return Kikitori(

@@ -26,19 +26,45 @@ HISTORY_PAGES = 5  # 1,000 messages back at most: an unanswered post is minutes 
 
 
 class DmChannels:
-    """user id → DM channel id, shared by the gateways of one process."""
+    """user id → DM channel id, shared by the gateways of one process, and through `load` and
+    `save` (the database) by every process: conversations.open is rate-limited (Tier 3), so each
+    person's DM is asked of Slack once, or never when a payload has shown it already."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        load: Callable[[str], str | None] | None = None,
+        save: Callable[[str, str], None] | None = None,
+    ) -> None:
         self._channels: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._load = load
+        self._save = save
 
     def get(self, user_id: str) -> str | None:
         with self._lock:
-            return self._channels.get(user_id)
+            known = self._channels.get(user_id)
+        if known is not None or self._load is None:
+            return known
+        try:
+            stored = self._load(user_id)
+        except Exception as error:  # the database may be away: Slack can still say
+            log.warning("could not read a stored DM channel: %s", type(error).__name__)
+            return None
+        if stored is not None:
+            with self._lock:
+                self._channels[user_id] = stored
+        return stored
 
     def remember(self, user_id: str, channel: str) -> None:
         with self._lock:
+            if self._channels.get(user_id) == channel:
+                return
             self._channels[user_id] = channel
+        if self._save is not None:
+            try:
+                self._save(user_id, channel)
+            except Exception as error:  # remembered in this process; another may ask Slack once
+                log.warning("could not store a DM channel: %s", type(error).__name__)
 
 
 # Records a draft's new live message and returns the one it replaces (storage.swap_live_message).

@@ -9,6 +9,7 @@ dataclasses), so callers cannot lazily load or accidentally persist anything.
 from storage.audit import list_audit, record_audit
 from storage.db import database_url, make_engine, session_scope, upgrade
 from storage.departments import import_departments_csv, search_departments
+from storage.dm_channels import find_dm_channel, remember_dm_channel
 from storage.drafts import (
     cancel_draft,
     find_active_draft,
@@ -41,6 +42,7 @@ from storage.models import (
     AuditAction,
     AuditRecord,
     Department,
+    DmChannel,
     Draft,
     DraftStatus,
     ExportRecord,
@@ -103,6 +105,9 @@ from storage.submissions import find_submission, get_submission, latest_submissi
 from storage.tallies import count_submissions, latest_submissions
 
 __all__ = [
+    "find_dm_channel",
+    "remember_dm_channel",
+    "DmChannel",
     "DELETE_ADMIN_MESSAGE",
     "erase_submission",
     "record_admin_message",

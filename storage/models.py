@@ -368,3 +368,14 @@ class AuditRecord(_Table, table=True):
     action: str = Field(max_length=32)
     receipts: str = Field(default="", max_length=AUDIT_DETAIL_LENGTH)  # the receipt number(s) concerned
     detail: str = Field(default="", max_length=AUDIT_DETAIL_LENGTH)  # the filter, the number of rows
+
+
+class DmChannel(_Table, table=True):
+    """A person's DM channel with the bot, so that no process asks Slack for it twice
+    (conversations.open is rate-limited); learnt from Slack's payloads or from conversations.open."""
+
+    __tablename__ = "dm_channel"
+
+    user_id: str = Field(primary_key=True, max_length=64)  # Slack user ids are unique across teams
+    channel: str = Field(max_length=64)
+    updated_at: datetime

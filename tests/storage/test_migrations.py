@@ -52,6 +52,7 @@ def test_migrations_create_every_table_of_the_models(engine: Engine) -> None:
         "submission_event",
         "admin_message",
         "job_run",
+        "dm_channel",
     }
 
 
