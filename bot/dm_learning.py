@@ -1,9 +1,11 @@
 """Learning each person's DM channel from Slack's own payloads, so that the bot never has to ask
 Slack for it (conversations.open is rate-limited: Tier 3).
 
-Only where the channel is certainly the person's DM with the bot: a click on one of the bot's
-messages in a DM, a message event in the bot's DM (`channel_type: im`), the App Home being opened.
-A slash command's channel may be a DM between two people, so commands teach nothing.
+Only where Slack itself says the channel is the person's DM with the bot: a message event in the
+bot's DM (`channel_type: im`, sent by that person) and the App Home being opened. A slash command's
+channel may be a DM between two people, so commands teach nothing; a click adds nothing (the bot
+knew the DM to post the message clicked) and, were it forged, would point one person's messages at
+another's DM.
 """
 
 from __future__ import annotations
@@ -32,11 +34,6 @@ class LearnDmChannels(Middleware):
 
 def dm_of(body: Mapping[str, Any]) -> tuple[str, str] | None:
     """(user id, the user's DM channel with the bot) when the payload shows it, else None."""
-    if body.get("type") == "block_actions":
-        container, user = body.get("container"), body.get("user")
-        if isinstance(container, dict) and isinstance(user, dict) and container.get("type") == "message":
-            return _pair(user.get("id"), container.get("channel_id"))
-        return None
     event = body.get("event")
     if body.get("type") != "event_callback" or not isinstance(event, dict):
         return None
