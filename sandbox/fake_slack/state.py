@@ -16,9 +16,11 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
+
+from sandbox.fake_slack.limits import POST_MESSAGE, RateLimits
 
 Params = dict[str, Any]
 Handler = Callable[["Workspace", Params], Params]
@@ -92,7 +94,7 @@ class Workspace:
         channels: Mapping[str, str] | None = None,
         scopes: str = (
             "chat:write,im:write,im:history,users:read,files:write,channels:read,groups:read,"
-            "channels:history,groups:history"
+            "channels:history,groups:history,usergroups:read"
         ),
         trigger_ttl: float | None = 3.0,
     ) -> None:
@@ -113,6 +115,10 @@ class Workspace:
         self._seq = 0  # ts and ids keep increasing across reset() so stale references never match
         self._users: dict[str, Params] = {}
         self._channels: dict[str, Params] = {}
+        self._members: dict[str, list[str]] = {}  # channel id → user ids, as conversations.members lists them
+        self._usergroups: dict[str, Params] = {}
+        # Slack's rate limits, off unless a test or benchmark calls enforce_rate_limits().
+        self.rate_limits: RateLimits | None = None
         for user_id, real_name in (users or {}).items():
             self.add_user(user_id, real_name)
         for channel_id, name in (channels or {}).items():
@@ -145,9 +151,21 @@ class Workspace:
             self._users[user_id] = user
 
     def add_channel(
-        self, channel_id: str, name: str, *, is_private: bool = False, is_member: bool = True
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        is_private: bool = False,
+        is_member: bool = True,
+        members: Iterable[str] = (),
     ) -> None:
+        """A channel; `members` are the user ids conversations.members lists (the bot's own user
+        is listed too when `is_member`, as Slack does)."""
+        listed = list(dict.fromkeys(members))
+        if is_member and self.bot_user_id not in listed:
+            listed.append(self.bot_user_id)
         with self._lock:
+            self._members[channel_id] = listed
             self._channels[channel_id] = {
                 "id": channel_id,
                 "name": name,
@@ -159,9 +177,38 @@ class Workspace:
                 "is_archived": False,
             }
 
-    def reset(self) -> None:
-        """Forget everything that happened (messages, views, files, calls, failures); keep configuration."""
+    def add_members(self, channel_id: str, user_ids: Iterable[str]) -> None:
+        """More people join a channel added before."""
         with self._lock:
+            listed = self._members.setdefault(channel_id, [])
+            listed.extend(u for u in dict.fromkeys(user_ids) if u not in listed)
+
+    def add_usergroup(self, usergroup_id: str, handle: str, users: Iterable[str]) -> None:
+        """A user group (`<!subteam^S…|@handle>` in a command's text) and its members."""
+        with self._lock:
+            self._usergroups[usergroup_id] = {
+                "id": usergroup_id,
+                "handle": handle,
+                "users": list(dict.fromkeys(users)),
+            }
+
+    def enforce_rate_limits(self, clock: Callable[[], float] | None = None) -> RateLimits:
+        """Switch on Slack's published rate limits (sandbox/fake_slack/limits.py). `clock` gives
+        seconds (monotonic time by default): a test passes its own so that nothing sleeps."""
+        with self._lock:
+            self.rate_limits = RateLimits(clock)
+            return self.rate_limits
+
+    def ratelimited(self) -> dict[str, int]:
+        """Calls refused with 429 since the limits were switched on (or reset), per method."""
+        return self.rate_limits.ratelimited() if self.rate_limits is not None else {}
+
+    def reset(self) -> None:
+        """Forget everything that happened (messages, views, files, calls, failures, the rate
+        limits' windows); keep configuration."""
+        with self._lock:
+            if self.rate_limits is not None:
+                self.rate_limits.reset()
             self._messages: dict[str, dict[str, Params]] = {}
             self._versions: dict[tuple[str, str], list[Params]] = {}
             self._ephemeral: dict[tuple[str, str], list[Params]] = {}
@@ -377,6 +424,13 @@ class Workspace:
                 failure = self.take_failure(method)
                 if failure is not None:
                     return self.failure_reply(failure)
+                if self.rate_limits is not None:
+                    channel = (
+                        self._dm_key(str(params.get("channel") or "")) if method == POST_MESSAGE else None
+                    )
+                    wait = self.rate_limits.admit(method, channel)
+                    if wait is not None:
+                        return Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)})
                 body = {"ok": True, **handler(self, params)}
             except ApiError as refusal:
                 return Reply(200, refusal.body(), {})
@@ -721,7 +775,48 @@ class Workspace:
             raise ApiError("invalid_arguments", "give exactly one user")
         if not _USER_ID.match(users[0]):
             raise ApiError("user_not_found")
+        known = self._users.get(users[0])
+        if known is not None and known.get("deleted"):
+            raise ApiError("user_disabled")  # a deactivated account
         return {"channel": {"id": f"D{users[0]}"}}
+
+    @_api("conversations.members")
+    def _conversations_members(self, params: Params) -> Params:
+        """A channel's members, a page at a time (cursor and limit, at most 1000 a page). A public
+        channel needs channels:read, a private one groups:read and the bot among its members."""
+        channel = str(params.get("channel") or "")
+        found = self._channels.get(channel)
+        if found is None or (found["is_private"] and not found["is_member"]):
+            raise ApiError("channel_not_found")
+        needed = "groups:read" if found["is_private"] else "channels:read"
+        if needed not in self.scopes.split(","):
+            raise ApiError("missing_scope", needed)
+        try:
+            limit = int(params.get("limit") or 100)
+        except (TypeError, ValueError):
+            raise ApiError("invalid_limit") from None
+        if not 1 <= limit <= 1000:
+            raise ApiError("invalid_limit")
+        cursor = str(params.get("cursor") or "0")
+        if not cursor.isdigit():
+            raise ApiError("invalid_cursor")
+        members = self._members.get(channel, [])
+        start = int(cursor)
+        more = start + limit < len(members)
+        return {
+            "members": members[start : start + limit],
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    @_api("usergroups.users.list")
+    def _usergroups_users_list(self, params: Params) -> Params:
+        """A user group's members (usergroups:read), all in one answer as Slack gives them."""
+        if "usergroups:read" not in self.scopes.split(","):
+            raise ApiError("missing_scope", "usergroups:read")
+        group = self._usergroups.get(str(params.get("usergroup") or ""))
+        if group is None:
+            raise ApiError("no_such_subteam")
+        return {"users": list(group["users"])}
 
     @_api("conversations.history")
     def _conversations_history(self, params: Params) -> Params:
