@@ -863,3 +863,56 @@ SUMMARY_MASKED_NOTE = (
 UNSTORABLE_TEXT = (
     "使えない文字が含まれているため、保存できませんでした。絵文字や記号を除いて、もう一度操作してください。"
 )
+
+
+# --- bulk invitations (bot/invitations.py): `/survey assign` with user groups and channels -----------
+
+ASSIGN_USAGE_ALL = (
+    "使い方: `/survey assign @相手 @グループ #チャンネル … [期限 YYYY-MM-DD]`(`/survey 依頼 …` も同じ。"
+    "グループとチャンネルはメンバー全員に依頼します)"
+)
+ASSIGN_NOBODY = "依頼する相手がいませんでした(グループやチャンネルにメンバーがいません)。"
+INVITED_NONE = "新たに依頼した人はいません。"
+MEMBERS_NO_SCOPE = "アプリに必要な権限がありません。マニフェストを更新してアプリを再インストールしてください"
+MEMBERS_GROUP_NOT_FOUND = "ユーザーグループが見つかりません"
+MEMBERS_NO_GROUPS = "このワークスペースのプランではユーザーグループを使えません"
+MEMBERS_CHANNEL_NOT_FOUND = "チャンネルが見つからないか、非公開チャンネルにこのアプリが参加していません"
+
+
+def invited_many(count: int) -> str:
+    return f"{count:,}人に依頼を送りました。"
+
+
+def already_invited_list(count: int, mentions: str) -> str:
+    return f"依頼済みのため期限を更新しました({count:,}人): {mentions}"
+
+
+def already_answering_list(count: int, mentions: str) -> str:
+    return f"回答中のため期限を設定しました({count:,}人): {mentions}"
+
+
+def and_others(count: int) -> str:
+    return f"ほか{count:,}人"
+
+
+def invitation_cap(cap: int, left: int) -> str:
+    return (
+        f"一度に依頼できるのは{cap:,}人までです。残りの{left:,}人にはまだ依頼していません。"
+        "同じコマンドをもう一度実行すると、続きの人に依頼します。"
+    )
+
+
+def members_unreadable(label: str, reason: str) -> str:
+    return f"{label} のメンバーを読み取れませんでした({reason})。"
+
+
+def members_rate_limited(seconds: int) -> str:
+    return f"Slack の呼び出し回数の上限に達しました。{seconds}秒ほど待ってから、もう一度実行してください"
+
+
+def members_slack_error(code: str) -> str:
+    return f"Slack のエラー: {code}"
+
+
+def members_partly(label: str, count: int) -> str:
+    return f"{label} は人数が多いため、最初の{count:,}人だけを対象にしました。"
