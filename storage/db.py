@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import select
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,12 +15,17 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel
 
 DEFAULT_URL = "sqlite:///kikitori.db"
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL connections: pinged when taken after this long unused, and replaced after RECYCLE.
+IDLE_PING_SECONDS = 2.0
+RECYCLE_SECONDS = 1800
+_IDLE_SINCE = "kikitori_idle_since"
 # Any constant will do: it only has to be the same in every process that migrates.
 _MIGRATION_LOCK_KEY = 0x6B696B69
 
@@ -50,7 +57,50 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(url, hide_parameters=True, pool_pre_ping=True)
+    # No ping per checkout (a round trip per transaction): a connection idle for a while is pinged
+    # when it is taken, and one that answers no more is replaced before anyone uses it; connections
+    # in steady use are not. Old connections are recycled.
+    engine = create_engine(url, hide_parameters=True, pool_recycle=RECYCLE_SECONDS)
+    event.listen(engine.pool, "checkin", _note_idle_since)
+    event.listen(engine.pool, "checkout", _ping_if_idle)
+    return engine
+
+
+def _has_something_to_read(dbapi_connection: Any) -> bool:
+    """Whether an idle connection's socket is readable: between transactions the server says
+    nothing (the bot listens for no notifications) unless it is going away."""
+    try:
+        descriptor = dbapi_connection.pgconn.socket
+        readable, _, _ = select.select([descriptor], [], [], 0)
+    except Exception:  # noqa: BLE001 - no socket to look at: it is gone
+        return True
+    return bool(readable)
+
+
+def _note_idle_since(_dbapi_connection: Any, record: Any) -> None:
+    if record is not None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Replace a dropped connection before anyone uses it, without a round trip in steady use.
+
+    An idle connection the server has closed (a restart, an administrator) has something to read:
+    the server's goodbye, or the end of the stream. Looking costs no round trip. A connection idle
+    for IDLE_PING_SECONDS may have been dropped silently (a firewall): that one is pinged."""
+    if _has_something_to_read(dbapi_connection):
+        raise DisconnectionError("the server closed the connection")
+    idle_since = record.info.get(_IDLE_SINCE)
+    if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+    except Exception as error:  # noqa: BLE001 - any failure means the connection is gone
+        raise DisconnectionError(type(error).__name__) from error
 
 
 def _owner_only(database: Path) -> None:
@@ -102,14 +152,20 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Session]:
+def session_scope(
+    engine: Engine, *, read_only: bool = False, one_statement: bool = False
+) -> Iterator[Session]:
     """One unit of work: commit when the block ends, roll back if it raises.
 
     Objects stay loaded after the commit (expire_on_commit=False) and are detached when the
     session closes, so callers get plain values that never touch the database again.
-    `read_only` units never wait for SQLite's write lock.
+    `read_only` units never wait for SQLite's write lock. A unit of `one_statement` (atomic by
+    itself) runs on PostgreSQL without BEGIN and COMMIT: one round trip instead of three.
     """
-    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    options: dict[str, Any] = {READ_ONLY: True} if read_only else {}
+    if one_statement and engine.dialect.name == "postgresql":
+        options["isolation_level"] = "AUTOCOMMIT"
+    bind = engine.execution_options(**options) if options else engine
     with Session(bind, expire_on_commit=False) as session, session.begin():
         yield session
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
@@ -86,7 +86,7 @@ def find_active_draft(engine: Engine, *, team_id: str, user_id: str, flow_id: st
 
 
 def get_draft(engine: Engine, draft_id: int) -> Draft:
-    with session_scope(engine, read_only=True) as session:
+    with session_scope(engine, read_only=True, one_statement=True) as session:
         draft = session.get(Draft, draft_id)
         if draft is None:
             raise DraftNotFound(f"draft {draft_id} does not exist")
@@ -120,9 +120,23 @@ def save_answers(
     now: datetime,
     reminder: ReminderFields | None = None,
     next_reminder_at: datetime | None = None,
+    reminder_before: ReminderFields | None = None,
 ) -> Draft:
     """Replace the draft's answers and position, with the reminder state the policy gives for
-    this activity (`reminder` and `next_reminder_at`; without `reminder`, reminders are untouched)."""
+    this activity (`reminder` and `next_reminder_at`; without `reminder`, reminders are untouched).
+
+    With `reminder_before` (the reminder state of the draft the caller read at `expected_version`),
+    it is one guarded `UPDATE … RETURNING`: no read first, one round trip on PostgreSQL."""
+    if reminder is None or reminder_before is not None:
+        values: dict[str, Any] = {
+            "answers": dict(answers),
+            "current_question_id": current_question_id,
+            "updated_at": now,
+        }
+        if reminder is not None and reminder_before is not None:
+            values |= reminder_columns(reminder_before, reminder)
+            values["next_reminder_at"] = next_reminder_at
+        return _guarded_update(engine, draft_id, expected_version, values)
 
     def change(_session: Session, draft: Draft) -> Draft:
         # A new dict: the JSON column does not notice changes made inside the old one.
@@ -150,6 +164,27 @@ def cancel_draft(engine: Engine, draft_id: int, *, expected_version: int, now: d
         return draft
 
     return update_in_progress(engine, draft_id, expected_version, change)
+
+
+def _guarded_update(engine: Engine, draft_id: int, expected_version: int, values: dict[str, Any]) -> Draft:
+    """Apply `values` to the draft if it is still in progress at `expected_version`, bumping the
+    version, in one statement; otherwise DraftClosed or DraftConflict, as update_in_progress says."""
+    statement = (
+        update(Draft)
+        .where(
+            col(Draft.id) == draft_id,
+            col(Draft.version) == expected_version,
+            col(Draft.status) == DraftStatus.IN_PROGRESS,
+        )
+        .values(**values, version=expected_version + 1)
+        .returning(Draft)
+        .execution_options(synchronize_session=False)
+    )
+    with session_scope(engine, one_statement=True) as session:
+        saved = session.exec(statement).scalars().one_or_none()
+        if saved is not None:
+            return cast(Draft, saved)
+    raise _closed_or_conflict(get_draft(engine, draft_id), expected_version)
 
 
 def update_in_progress(
@@ -205,8 +240,34 @@ def swap_live_message(
     """Make (channel, ts) the draft's live message (asking `question_id`; None: the review); the
     one it replaces, if any and different. The row is locked, so two messages posted at once for
     one draft cannot both replace the same older one and both stay live."""
+    if engine.dialect.name != "postgresql":
+        return _swap_live_message_locally(engine, draft_id, channel, ts, question_id)
+    # One statement (one round trip): the old values are read under the UPDATE's own row lock, by a
+    # subquery FOR UPDATE, which sees the newest version of the row when two swaps meet.
+    old = select(Draft.id, Draft.live_channel, Draft.live_ts).where(col(Draft.id) == draft_id)
+    old = old.with_for_update()
+    old_row = old.subquery("old")
+    statement = (
+        update(Draft)
+        .where(col(Draft.id) == old_row.c.id)
+        .values(live_channel=channel, live_ts=ts, live_question_id=question_id)
+        .returning(old_row.c.live_channel, old_row.c.live_ts)
+        .execution_options(synchronize_session=False)
+    )
+    with session_scope(engine, one_statement=True) as session:
+        previous = session.exec(statement).one_or_none()
+    if previous is None or previous[0] is None or previous[1] is None or tuple(previous) == (channel, ts):
+        return None
+    return str(previous[0]), str(previous[1])
+
+
+def _swap_live_message_locally(
+    engine: Engine, draft_id: int, channel: str, ts: str, question_id: str | None
+) -> tuple[str, str] | None:
+    """SQLite's RETURNING cannot name the FROM clause: read, then write, under its write lock
+    (BEGIN IMMEDIATE), which is local and costs no round trip."""
     with session_scope(engine) as session:
-        draft = session.exec(select(Draft).where(col(Draft.id) == draft_id).with_for_update()).one_or_none()
+        draft = session.exec(select(Draft).where(col(Draft.id) == draft_id)).one_or_none()
         if draft is None:
             return None
         previous = (draft.live_channel, draft.live_ts)
@@ -216,6 +277,6 @@ def swap_live_message(
             .values(live_channel=channel, live_ts=ts, live_question_id=question_id)
             .execution_options(synchronize_session=False)
         )
-        if previous[0] is None or previous[1] is None or previous == (channel, ts):
-            return None
-        return previous[0], previous[1]
+    if previous[0] is None or previous[1] is None or previous == (channel, ts):
+        return None
+    return previous[0], previous[1]

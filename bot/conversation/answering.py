@@ -319,6 +319,7 @@ class Answering:
                 now=now,
                 reminder=activity.fields,
                 next_reminder_at=activity.next_reminder_at,
+                reminder_before=storage.reminder_fields_of(draft),  # one guarded UPDATE, no read
             )
         except storage.DraftConflict:
             out.tell(posted, texts.STALE)

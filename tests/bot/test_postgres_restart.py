@@ -3,7 +3,8 @@
 While the database is down every action of a respondent is acknowledged and answered with the
 Japanese note texts.DB_UNAVAILABLE, shown only to them (an ephemeral message in their DM), through
 bot/listeners/carrying.py; nothing is half-saved. Once it is back, the same process serves again:
-the engine's pool (`pool_pre_ping=True`, storage/db.py) replaces the connections the restart broke.
+the engine's pool replaces the connections the restart broke, before anyone uses them (storage/db.py:
+a closed connection's socket has the server's goodbye to read, which costs no round trip).
 
 The test has a PostgreSQL server of its own (pgserver, in its own data directory), whatever
 DATABASE_URL says: the one the rest of the session shares, or the one DATABASE_URL names, is never
@@ -132,7 +133,7 @@ def test_the_bot_serves_again_after_postgres_restarts_and_loses_nothing(
         assert after.version == before.version + 1
 
         # A restart while nobody acts leaves only broken connections in the pool: the next click
-        # works the first time (each connection is pinged before use) and no note is needed.
+        # works the first time (each connection is checked before use) and no note is needed.
         postgres.stop()
         postgres.start()
         person.act(title_question, refs.ANSWER, "主任")
