@@ -17,6 +17,9 @@ REQUIRED_SCOPES = {"chat:write", "im:write", "im:history", "commands", "users:re
 CHECK_SCOPES = {"channels:read", "groups:read"}
 # conversations.history/replies: a post Slack accepted without the bot hearing is found, not repeated.
 HISTORY_SCOPES = {"channels:history", "groups:history"}
+# usergroups.users.list: `/survey assign @group` invites a user group's members (a channel's members
+# come from conversations.members, under channels:read and groups:read above).
+INVITATION_SCOPES = {"usergroups:read"}
 
 
 def load(name: str) -> dict[str, Any]:
@@ -26,7 +29,9 @@ def load(name: str) -> dict[str, Any]:
 @pytest.mark.parametrize("name", ["socket-mode.yaml", "http.yaml"])
 def test_manifest_has_the_scopes_events_and_a_writable_messages_tab(name: str) -> None:
     manifest = load(name)
-    assert set(manifest["oauth_config"]["scopes"]["bot"]) == REQUIRED_SCOPES | CHECK_SCOPES | HISTORY_SCOPES
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == (
+        REQUIRED_SCOPES | CHECK_SCOPES | HISTORY_SCOPES | INVITATION_SCOPES
+    )
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {"app_home_opened", "message.im"}
     home = manifest["features"]["app_home"]
     assert home == {
@@ -36,7 +41,7 @@ def test_manifest_has_the_scopes_events_and_a_writable_messages_tab(name: str) -
     }
     [command] = manifest["features"]["slash_commands"]
     assert command["command"] == SURVEY_COMMAND
-    assert command["should_escape"] is True  # /survey assign reads user ids from escaped mentions
+    assert command["should_escape"] is True  # /survey assign reads users, groups, channels escaped
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert len(manifest["display_information"]["name"]) <= 35
 
