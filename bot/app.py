@@ -7,6 +7,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -213,6 +214,12 @@ def create_app(
         # Bolt's filter of the bot's own events reads `event` as an object and raises on any other
         # shape: it runs below, after the shape check, instead of before everything.
         ignoring_self_events_enabled=False,
+        # Every listener acks in the request thread before any work (listeners/acking.py); the
+        # work runs in a pool of its own size.
+        process_before_response=True,
+        listener_executor=ThreadPoolExecutor(
+            max_workers=settings.listener_threads, thread_name_prefix="kikitori-listener"
+        ),
         logger=logging.getLogger("bot.bolt"),
     )
     app.use(RefuseUnroutable())  # before anything reads the payload as Slack shapes it

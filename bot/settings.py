@@ -52,6 +52,7 @@ class Settings:
     port: int = 3000
     web_concurrency: int = 2  # HTTP mode's worker processes (bot/http_server.py)
     http_threads: int = 8  # threads per worker process
+    listener_threads: int = 16  # Bolt's pool for the work after each ack, per process
     log_level: str = "INFO"
     outbox_interval_seconds: float = 10.0
     # Reminders: the business calendar and the policy.
@@ -158,6 +159,7 @@ def _read(env: Mapping[str, str]) -> dict[str, Any]:
         "port": parsed("PORT", positive(int), 3000, "a port number"),
         "web_concurrency": parsed("WEB_CONCURRENCY", positive(int), 2, "a whole number of processes"),
         "http_threads": parsed("HTTP_THREADS", positive(int), 8, "a whole number of threads"),
+        "listener_threads": parsed("LISTENER_THREADS", positive(int), 16, "a whole number of threads"),
         "log_level": parsed("LOG_LEVEL", level, "INFO", "a log level"),
         "outbox_interval_seconds": parsed("OUTBOX_INTERVAL_SECONDS", positive(float), 10.0, "seconds"),
         "business_opens": opens,

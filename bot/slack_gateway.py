@@ -40,6 +40,10 @@ class DmChannels:
         self._load = load
         self._save = save
 
+    def cached(self, user_id: str) -> str | None:
+        with self._lock:
+            return self._channels.get(user_id)
+
     def get(self, user_id: str) -> str | None:
         with self._lock:
             known = self._channels.get(user_id)
@@ -129,8 +133,9 @@ class SlackGateway:
     # --- messages ------------------------------------------------------------------------------
 
     def known_dm(self, user_id: str) -> str | None:
-        """The person's DM channel if this process has opened it already (no Slack call)."""
-        return self._dm_channels.get(user_id)
+        """The person's DM channel if this process knows it already: no Slack call, no database
+        (it answers inside an ack)."""
+        return self._dm_channels.cached(user_id)
 
     def dm_channel(self, user_id: str) -> str:
         channel = self._dm_channels.get(user_id)

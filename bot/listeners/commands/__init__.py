@@ -11,4 +11,4 @@ if TYPE_CHECKING:
 
 
 def register(app: App, use_cases: UseCases) -> None:
-    app.command(SURVEY_COMMAND)(survey_command(use_cases))
+    app.command(SURVEY_COMMAND)(**survey_command(use_cases))

@@ -142,20 +142,20 @@ def run(use_cases: UseCases, command: Command, actor: Actor, text: str) -> Repli
     return respondent[command](actor)
 
 
-def survey_command(use_cases: UseCases) -> Callable[..., None]:
-    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        text = str(body.get("text") or "")
-        team_id, user_id = body.get("team_id"), body.get("user_id")
-        if not team_id or not user_id:  # Slack always says who typed the command
-            ack()
+def survey_command(use_cases: UseCases) -> dict[str, Any]:
+    """The ack, in the request thread, from the command's words and settings alone (no database,
+    no Slack call); the work after it, in the listener pool (Bolt's lazy listener)."""
+
+    def acknowledge(ack: Callable[..., None], body: dict[str, Any]) -> None:
+        decoded = _decoded(body)
+        if decoded is None:
+            ack()  # Slack always says who typed the command
             return
-        command = command_of(text)
-        actor = Actor(team_id=str(team_id), user_id=str(user_id))
+        command, actor, _ = decoded
         if command is None:
             ack(texts.COMMAND_USAGE)
-            return
-        # Acknowledged before any work: the replies (who was asked, what to fix) come in the DM.
-        if command is Command.ASSIGN:
+        # The replies (who was asked, what to fix) come in the DM.
+        elif command is Command.ASSIGN:
             ack(texts.ASSIGN_ACCEPTED)
         elif command in (Command.STATS, Command.EXPORT, Command.EXPORTS, Command.AUDIT):
             ack(texts.RESULTS_ACCEPTED if use_cases.desk.is_admin(actor) else texts.RESULTS_ADMINS_ONLY)
@@ -163,9 +163,25 @@ def survey_command(use_cases: UseCases) -> Callable[..., None]:
             ack()  # the answer appears right there
         else:
             ack(texts.SEE_DM)
+
+    def work(body: dict[str, Any]) -> None:
+        decoded = _decoded(body)
+        if decoded is None:
+            return
+        command, actor, text = decoded
+        if command is None:
+            return  # the usage was the answer
         carry(use_cases, actor.user_id, None, lambda: run(use_cases, command, actor, text))
 
-    return handle
+    return {"ack": acknowledge, "lazy": [work]}
+
+
+def _decoded(body: dict[str, Any]) -> tuple[Command | None, Actor, str] | None:
+    text = str(body.get("text") or "")
+    team_id, user_id = body.get("team_id"), body.get("user_id")
+    if not team_id or not user_id:
+        return None
+    return command_of(text), Actor(team_id=str(team_id), user_id=str(user_id)), text
 
 
 def _in_the_bots_dm(use_cases: UseCases, body: dict[str, Any]) -> bool:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 
 from bot.conversation import Actor
+from bot.listeners.acking import ack_first
 from bot.listeners.carrying import carry
 from bot.listeners.commands.survey import Command, run, typed_command
 from bot.listeners.home import home_of
@@ -45,5 +46,5 @@ def register(app: App, use_cases: UseCases) -> None:
         actor = Actor(team_id=str(body.get("team_id")), user_id=str(event.get("user")))
         carry(use_cases, actor.user_id, None, lambda: home_of(use_cases, actor))
 
-    app.event("message")(direct_message)
-    app.event("app_home_opened")(home_opened)
+    app.event("message")(**ack_first(direct_message))
+    app.event("app_home_opened")(**ack_first(home_opened))
