@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
@@ -34,7 +33,14 @@ from bot.outbox import Sender, Undeliverable
 from bot.rendering.elements import escape, mention
 from bot.rendering.reminders import invitation_message
 from bot.settings import Settings
-from bot.slack_gateway import SlackGateway
+from bot.slack_gateway import (
+    UNREACHABLE,
+    Members,
+    MembersUnavailable,
+    SlackDirectory,
+    SlackGateway,
+    slack_error_code,
+)
 from storage import Notification
 
 log = logging.getLogger(__name__)
@@ -44,32 +50,13 @@ INVITATION = "invitation"
 # invited are then reported, not invited twice). 1,000 invitations are ~20 minutes of Slack's
 # conversations.open budget (Tier 3, 50+ per minute): see docs/slack-budget.md.
 MAX_INVITED_AT_ONCE = 1_000
-MEMBERS_PAGE = 999  # conversations.members takes up to 1,000 a page (the Node SDK documents 999)
-MEMBERS_PAGES = 20  # about 20,000 members of one channel at most
 LISTED_AT_MOST = 10  # mentions listed in the report before 「ほかN人」
-# What Slack answers for an account that can receive no DM (conversations.open, users.info).
-UNREACHABLE = frozenset({"user_disabled", "user_not_found", "user_not_visible", "cannot_dm_bot"})
 
 
 def invitation_notice(invitation_id: int, now: datetime) -> Notification:
     return Notification(
         INVITATION, {"invitation_id": invitation_id}, f"{INVITATION}:{invitation_id}:{now.isoformat()}"
     )
-
-
-class MembersUnavailable(Exception):
-    """Slack would not list a group's or a channel's members; `code` is Slack's error."""
-
-    def __init__(self, code: str, retry_after: float = 0) -> None:
-        super().__init__(code)
-        self.code = code
-        self.retry_after = retry_after
-
-
-@dataclass(frozen=True)
-class Members:
-    user_ids: list[str]
-    complete: bool = True  # False: the channel has more members than were read
 
 
 class Directory(Protocol):
@@ -82,57 +69,6 @@ class Directory(Protocol):
     def channel_members(self, channel_id: str) -> Members: ...
 
     def account(self, user_id: str) -> Mapping[str, Any] | None: ...
-
-
-class SlackDirectory:
-    """Reads member lists and accounts through the outbox gateway's client, whose refusals (a 429
-    included) come back at once: the listener thread running /survey assign never sleeps on a rate
-    limit, it tells the administrator to try again later. (These reads would sit in
-    bot/slack_gateway.py, the module that otherwise alone calls the Web API.)"""
-
-    def __init__(self, client: WebClient) -> None:
-        self._client = client
-        self._own_user_id: str | None = None
-
-    def own_user_id(self) -> str | None:
-        if self._own_user_id is None:
-            try:
-                self._own_user_id = str(self._client.auth_test()["user_id"])
-            except SlackApiError as error:
-                log.warning("auth.test failed: %s", _code(error))
-        return self._own_user_id
-
-    def usergroup_members(self, usergroup_id: str) -> Members:
-        try:
-            users = self._client.usergroups_users_list(usergroup=usergroup_id)["users"]
-        except SlackApiError as error:
-            raise MembersUnavailable(_code(error), _retry_after(error)) from None
-        return Members([str(user) for user in users or []])
-
-    def channel_members(self, channel_id: str) -> Members:
-        found: list[str] = []
-        cursor: str | None = None
-        try:
-            for _ in range(MEMBERS_PAGES):
-                page = self._client.conversations_members(
-                    channel=channel_id, limit=MEMBERS_PAGE, cursor=cursor
-                )
-                found.extend(str(user) for user in page.get("members") or [])
-                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
-                if not cursor:
-                    return Members(found)
-        except SlackApiError as error:
-            raise MembersUnavailable(_code(error), _retry_after(error)) from None
-        return Members(found, complete=False)
-
-    def account(self, user_id: str) -> Mapping[str, Any] | None:
-        """users.info's user; None when Slack knows no such account. Other refusals raise."""
-        try:
-            return dict(self._client.users_info(user=user_id)["user"])
-        except SlackApiError as error:
-            if _code(error) in UNREACHABLE:
-                return None
-            raise
 
 
 @dataclass
@@ -251,8 +187,8 @@ class Invitations:
         try:
             self.gateway.say(invitation.user_id, message)
         except SlackApiError as error:
-            if _code(error) in UNREACHABLE:
-                raise Undeliverable(_code(error)) from None
+            if slack_error_code(error) in UNREACHABLE:
+                raise Undeliverable(slack_error_code(error)) from None
             raise
 
 
@@ -311,21 +247,3 @@ def _reason(refusal: MembersUnavailable) -> str:
     if refusal.code in ("channel_not_found", "method_not_supported_for_channel_type"):
         return texts.MEMBERS_CHANNEL_NOT_FOUND
     return texts.members_slack_error(escape(refusal.code[:64]))
-
-
-def _code(error: SlackApiError) -> str:
-    try:
-        return str(error.response.get("error") or "unknown_error")
-    except (AttributeError, ValueError):
-        return "invalid_response"
-
-
-def _retry_after(error: SlackApiError) -> float:
-    headers = getattr(error.response, "headers", None) or {}
-    for name, value in headers.items():
-        if name.lower() == "retry-after":
-            try:
-                return max(float(value if isinstance(value, str) else value[0]), 0.0)
-            except (TypeError, ValueError, IndexError):
-                return 0.0
-    return 0.0

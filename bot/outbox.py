@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 
 from bot.clock import Clock
+from bot.slack_gateway import retry_after_seconds
 from storage import OutboxMessage, claim_due, mark_failed, mark_sent
 
 logger = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ class OutboxDelivery:
             self._fail(message, str(reason), self._clock.now() + UNDELIVERABLE_RETRY)
             return False
         except SlackApiError as error:
-            retry_after = _retry_after_seconds(error)
+            retry_after = retry_after_seconds(error)
             self._retry_later(message, slack_error_code(error), minimum_seconds=retry_after)
             return False
         except (SlackClientError, OSError) as error:  # connection refused, timeouts, DNS
@@ -210,14 +211,3 @@ def slack_error_code(error: SlackApiError) -> str:
         code = "invalid_response"
     status = getattr(response, "status_code", 200)
     return code if status == 200 else f"{code} (HTTP {status})"
-
-
-def _retry_after_seconds(error: SlackApiError) -> float:
-    headers = getattr(error.response, "headers", None) or {}
-    for name, value in headers.items():
-        if name.lower() == "retry-after":
-            try:
-                return max(float(value if isinstance(value, str) else value[0]), 0.0)
-            except (TypeError, ValueError, IndexError):
-                return 0.0
-    return 0.0

@@ -2,7 +2,9 @@
 
 Use cases return replies (bot.replies) and the gateway carries them out; the outbox's senders
 post through a gateway of their own whose client is bounded for the claim lease. Each person's
-DM channel is opened once (conversations.open) and remembered by every gateway of the process.
+DM channel is learnt from payloads or opened once (conversations.open), and shared by every gateway
+and every process (DmChannels). SlackDirectory reads user groups' and channels' members for
+/survey assign through the outbox's client, which never sleeps on a rate limit.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -241,3 +244,95 @@ class SlackGateway:
 
     def channel_info(self, channel: str) -> Mapping[str, Any]:
         return dict(self.client.conversations_info(channel=channel)["channel"])
+
+
+# --- who is in a user group or a channel (/survey assign) --------------------------------------
+
+MEMBERS_PAGE = 999  # conversations.members takes up to 1,000 a page (the Node SDK documents 999)
+MEMBERS_PAGES = 20  # about 20,000 members of one channel at most
+# What Slack answers for an account that can receive no DM (conversations.open, users.info).
+UNREACHABLE = frozenset({"user_disabled", "user_not_found", "user_not_visible", "cannot_dm_bot"})
+
+
+class MembersUnavailable(Exception):
+    """Slack would not list a group's or a channel's members; `code` is Slack's error."""
+
+    def __init__(self, code: str, retry_after: float = 0) -> None:
+        super().__init__(code)
+        self.code = code
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Members:
+    user_ids: list[str]
+    complete: bool = True  # False: the channel has more members than were read
+
+
+class SlackDirectory:
+    """Reads member lists and accounts through the outbox gateway's client, whose refusals (a 429
+    included) come back at once: the listener thread running /survey assign never sleeps on a rate
+    limit, it tells the administrator to try again later."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+        self._own_user_id: str | None = None
+
+    def own_user_id(self) -> str | None:
+        if self._own_user_id is None:
+            try:
+                self._own_user_id = str(self._client.auth_test()["user_id"])
+            except SlackApiError as error:
+                log.warning("auth.test failed: %s", slack_error_code(error))
+        return self._own_user_id
+
+    def usergroup_members(self, usergroup_id: str) -> Members:
+        try:
+            users = self._client.usergroups_users_list(usergroup=usergroup_id)["users"]
+        except SlackApiError as error:
+            raise MembersUnavailable(slack_error_code(error), retry_after_seconds(error)) from None
+        return Members([str(user) for user in users or []])
+
+    def channel_members(self, channel_id: str) -> Members:
+        found: list[str] = []
+        cursor: str | None = None
+        try:
+            for _ in range(MEMBERS_PAGES):
+                page = self._client.conversations_members(
+                    channel=channel_id, limit=MEMBERS_PAGE, cursor=cursor
+                )
+                found.extend(str(user) for user in page.get("members") or [])
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    return Members(found)
+        except SlackApiError as error:
+            raise MembersUnavailable(slack_error_code(error), retry_after_seconds(error)) from None
+        return Members(found, complete=False)
+
+    def account(self, user_id: str) -> Mapping[str, Any] | None:
+        """users.info's user; None when Slack knows no such account. Other refusals raise."""
+        try:
+            return dict(self._client.users_info(user=user_id)["user"])
+        except SlackApiError as error:
+            if slack_error_code(error) in UNREACHABLE:
+                return None
+            raise
+
+
+def slack_error_code(error: SlackApiError) -> str:
+    try:
+        return str(error.response.get("error") or "unknown_error")
+    except (AttributeError, ValueError):
+        return "invalid_response"
+
+
+def retry_after_seconds(error: SlackApiError) -> float:
+    """Slack's Retry-After on a refusal (a 429), in seconds; 0 when it gave none."""
+    headers = getattr(error.response, "headers", None) or {}
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            try:
+                return max(float(value if isinstance(value, str) else value[0]), 0.0)
+            except (TypeError, ValueError, IndexError):
+                return 0.0
+    return 0.0

@@ -34,6 +34,7 @@ SAVE_DEADLINE_SECONDS = 2.0
 
 def register(app: App, use_cases: UseCases) -> None:
     saving = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kikitori-modal")
+    sending = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kikitori-modal-replies")
 
     def long_text(ack: Callable[..., None], body: dict[str, Any], view: dict[str, Any]) -> None:
         def refuse(message: str) -> None:
@@ -66,7 +67,8 @@ def register(app: App, use_cases: UseCases) -> None:
             refuse(error)
             return
         ack()
-        carry(use_cases, actor.user_id, None, lambda: replies)  # Slack may refuse: the person is told
+        # After the ack, never before it: the app answers Slack only when this listener returns.
+        sending.submit(carry, use_cases, actor.user_id, None, lambda: replies)  # Slack may refuse
 
     app.view(refs.LONG_TEXT_VIEW)(long_text)
 
@@ -90,7 +92,7 @@ def register(app: App, use_cases: UseCases) -> None:
             ack(response_action="errors", errors=errors)
             return
         ack(response_action="clear")  # the full answers underneath close too: they showed the old status
-        carry(use_cases, actor.user_id, None, lambda: replies)
+        sending.submit(carry, use_cases, actor.user_id, None, lambda: replies)
 
     app.view(refs.STATUS_VIEW)(status_form)
 
