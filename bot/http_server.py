@@ -29,6 +29,9 @@ from waitress.server import create_server
 from bot.wsgi import MAX_BODY_BYTES
 
 log = logging.getLogger(__name__)
+# waitress warns at every request queued behind busy threads: under a launch that is every click,
+# and the queue is the design (requests wait whole, not half-read).
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 CONNECTION_LIMIT = 1000
 IDLE_SECONDS = 30
