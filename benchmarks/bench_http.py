@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from multiprocessing import connection, managers
 from multiprocessing.managers import BaseManager
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,20 @@ def _the_workspace() -> BenchSlack:
             _workspace.add_channel(ADMIN_CHANNEL, "leak-survey-admin", is_private=True, is_member=True)
             _workspace.start()
         return _workspace
+
+
+class _WideListener(connection.Listener):
+    """multiprocessing's manager listens with a backlog of 16: 50 respondents connecting their
+    proxies at once overflowed it and the benchmark hung. This one queues 1,024."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["backlog"] = max(int(kwargs.get("backlog") or 1), 1024)
+        super().__init__(*args, **kwargs)
+
+
+# A serializer name of our own: the manager's server (in the forked process) takes its listener
+# from this table, the proxies their client.
+managers.listener_client["pickle-wide-backlog"] = (_WideListener, connection.Client)  # type: ignore[attr-defined]
 
 
 class SlackManager(BaseManager):
@@ -579,7 +594,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     respondents = args.respondents or (5 if args.quick else 20)
     databases = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
 
-    manager = SlackManager(address=("127.0.0.1", 0))
+    manager = SlackManager(address=("127.0.0.1", 0), serializer="pickle-wide-backlog")
     manager.start()
     # Here only (not in the fake Slack's process): a thread whose response has arrived gets the GIL
     # within 0.5 ms, not 5, while other respondents build their next payload.
