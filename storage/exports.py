@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, or_
 from sqlalchemy.sql.elements import ColumnElement
@@ -29,6 +30,7 @@ from storage.models import (
 )
 
 DEFAULT_BATCH = 500
+S = TypeVar("S", bound=SelectOfScalar[Any])
 
 
 def iter_submissions(
@@ -64,11 +66,8 @@ def iter_submissions(
         flow_id=flow_id,
         include_withdrawn=include_withdrawn,
     )
-    statement = select(Submission)
-    if flow_id is not None:
-        statement = statement.join(FlowVersion, col(FlowVersion.id) == col(Submission.flow_version_id))
     statement = (
-        statement.where(*conditions)
+        _filtered(select(Submission), flow_id, conditions)
         .order_by(col(Submission.receipt_year), col(Submission.receipt_seq))
         .execution_options(yield_per=batch)
     )
@@ -95,10 +94,11 @@ def submission_versions(
         flow_id=flow_id,
         include_withdrawn=include_withdrawn,
     )
-    statement = select(Submission.flow_version_id)
-    if flow_id is not None:
-        statement = statement.join(FlowVersion, col(FlowVersion.id) == col(Submission.flow_version_id))
-    statement = statement.where(*conditions).distinct().order_by(col(Submission.flow_version_id))
+    statement = (
+        _filtered(select(Submission.flow_version_id), flow_id, conditions)
+        .distinct()
+        .order_by(col(Submission.flow_version_id))
+    )
     with session_scope(engine, read_only=True) as session:
         return list(session.exec(statement))
 
@@ -121,11 +121,17 @@ def count_withdrawn(
         flow_id=flow_id,
         only_withdrawn=True,
     )
-    statement = select(func.count()).select_from(Submission)
+    statement = _filtered(select(func.count()).select_from(Submission), flow_id, conditions)
+    with session_scope(engine, read_only=True) as session:
+        return int(session.exec(statement).one())
+
+
+def _filtered(statement: S, flow_id: str | None, conditions: list[ColumnElement[bool]]) -> S:
+    """`statement` over submissions, kept to `conditions` (and joined to their flow version when
+    the flow is one of them)."""
     if flow_id is not None:
         statement = statement.join(FlowVersion, col(FlowVersion.id) == col(Submission.flow_version_id))
-    with session_scope(engine, read_only=True) as session:
-        return int(session.exec(statement.where(*conditions)).one())
+    return statement.where(*conditions)
 
 
 def _stream(engine: Engine, statement: SelectOfScalar[Submission]) -> Iterator[Submission]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
@@ -9,17 +11,24 @@ from bot.listeners.acking import ack_first
 from bot.listeners.actions import admin, answering, reminding, survey_control
 
 if TYPE_CHECKING:
+    from bot.conversation import Actor
     from bot.listeners import UseCases
+    from bot.replies import Posted, Replies
 
 
 def register(app: App, use_cases: UseCases) -> None:
     app.action(refs.SNOOZE)(**ack_first(reminding.snooze(use_cases)))
     app.action(refs.ADMIN_FULL_ANSWERS)(**ack_first(admin.full_answers(use_cases)))
     app.action(refs.ADMIN_CHANGE_STATUS)(**ack_first(admin.change_status(use_cases)))
-    app.action(refs.ADMIN_APPROVE_REQUEST)(**ack_first(admin.answer_request(use_cases, approve=True)))
-    app.action(refs.ADMIN_DECLINE_REQUEST)(**ack_first(admin.answer_request(use_cases, approve=False)))
-    app.action(refs.ADMIN_CONFIRM_ERASE)(**ack_first(admin.confirm_erase(use_cases)))
-    app.action(refs.OPEN_CORRECTION)(**ack_first(admin.open_correction(use_cases)))
+    desk = use_cases.submissions
+    by_value: dict[str, Callable[[Actor, str, Posted | None], Replies]] = {
+        refs.ADMIN_APPROVE_REQUEST: partial(desk.answer_request, approve=True),
+        refs.ADMIN_DECLINE_REQUEST: partial(desk.answer_request, approve=False),
+        refs.ADMIN_CONFIRM_ERASE: desk.erase,
+        refs.OPEN_CORRECTION: desk.open_correction,
+    }
+    for action_id, act in by_value.items():
+        app.action(action_id)(**ack_first(admin.on_value(use_cases, act)))
     app.action(refs.RESULTS_STATS)(**ack_first(admin.results(use_cases, "stats")))
     app.action(refs.RESULTS_EXPORT)(**ack_first(admin.results(use_cases, "export")))
     app.action(refs.RESULTS_PERIOD)(admin.only_ack)

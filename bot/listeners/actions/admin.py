@@ -11,7 +11,9 @@ from bot.listeners.home import home_of
 from bot.listeners.payloads import action_of, actor_of, as_dict, element_value, posted_of
 
 if TYPE_CHECKING:
+    from bot.conversation import Actor
     from bot.listeners import UseCases
+    from bot.replies import Posted, Replies
 
 
 def full_answers(use_cases: UseCases) -> Callable[..., None]:
@@ -86,43 +88,14 @@ def change_status(use_cases: UseCases) -> Callable[..., None]:
     return handle
 
 
-def answer_request(use_cases: UseCases, *, approve: bool) -> Callable[..., None]:
-    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        ack()
-        actor, posted = actor_of(body), posted_of(body)
-        value = str(action_of(body).get("value") or "")
-        carry(
-            use_cases,
-            actor.user_id,
-            posted,
-            lambda: use_cases.submissions.answer_request(actor, value, posted, approve=approve),
-        )
-
-    return handle
-
-
-def confirm_erase(use_cases: UseCases) -> Callable[..., None]:
-    def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
-        ack()
-        actor, posted = actor_of(body), posted_of(body)
-        value = str(action_of(body).get("value") or "")
-        carry(use_cases, actor.user_id, posted, lambda: use_cases.submissions.erase(actor, value, posted))
-
-    return handle
-
-
-def open_correction(use_cases: UseCases) -> Callable[..., None]:
-    """The respondent's 回答を修正する after 差戻し."""
+def on_value(use_cases: UseCases, act: Callable[[Actor, str, Posted | None], Replies]) -> Callable[..., None]:
+    """A button whose value names what it acts on (承認・却下, 削除する, 回答を修正する): the use case
+    decides from who clicked, where, and that value."""
 
     def handle(ack: Callable[..., None], body: dict[str, Any]) -> None:
         ack()
         actor, posted = actor_of(body), posted_of(body)
         value = str(action_of(body).get("value") or "")
-        carry(
-            use_cases,
-            actor.user_id,
-            posted,
-            lambda: use_cases.submissions.open_correction(actor, value, posted),
-        )
+        carry(use_cases, actor.user_id, posted, lambda: act(actor, value, posted))
 
     return handle
