@@ -93,12 +93,20 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     idle_since = record.info.get(_IDLE_SINCE)
     if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
         return
+    # The ping runs in autocommit: a plain SELECT would open a transaction and leave the
+    # connection INTRANS, and a unit of work that then asks for AUTOCOMMIT could not have it.
     try:
-        cursor = dbapi_connection.cursor()
+        was_autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
         try:
-            cursor.execute("SELECT 1")
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
         finally:
-            cursor.close()
+            if not dbapi_connection.closed:
+                dbapi_connection.autocommit = was_autocommit
     except Exception as error:  # noqa: BLE001 - any failure means the connection is gone
         raise DisconnectionError(type(error).__name__) from error
 
