@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 
 from bot.clock import Clock
 from bot.slack_gateway import retry_after_seconds
-from storage import OutboxMessage, claim_due, mark_failed, mark_sent
+from storage import OutboxMessage, claim_due, mark_failed, mark_sent, release_unattempted
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ BACKOFF_BASE_SECONDS = 10
 BACKOFF_MAX_SECONDS = 3600
 # For what retrying soon cannot fix (an unknown kind, a missing submission): an operator must look.
 UNDELIVERABLE_RETRY = timedelta(days=1)
+# After a 429 without a usable Retry-After, the rest of the round waits at least this long.
+RATE_LIMIT_MIN_PAUSE_SECONDS = 1.0
 
 
 class Undeliverable(Exception):
@@ -58,6 +60,14 @@ class Sender:
     send: Callable[[Mapping[str, Any]], None] | None = None
     to_admin_channel: bool = False  # waits in the outbox while ADMIN_CHANNEL_ID is not set
     once: Callable[[Mapping[str, Any], Attempt], None] | None = None
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What one attempt came to: sent, or not (and whether Slack asked to wait, for how long)."""
+
+    sent: bool = False
+    rate_limited_for: float | None = None
 
 
 class OutboxDelivery:
@@ -98,9 +108,26 @@ class OutboxDelivery:
             limit=limit,
             kinds=kinds,
         )
-        return sum(1 for message in claimed if self._deliver(message))
+        delivered = 0
+        for position, message in enumerate(claimed):
+            outcome = self._deliver(message)
+            if outcome.rate_limited_for is not None:
+                # Slack said to wait: the rest of the round would be refused too. Give it back,
+                # uncounted, for when Slack's Retry-After (or the shortest pause) has passed.
+                self._pause_round(claimed[position + 1 :], outcome.rate_limited_for)
+                break
+            delivered += outcome.sent
+        return delivered
 
-    def _deliver(self, message: OutboxMessage) -> bool:
+    def _pause_round(self, unattempted: list[OutboxMessage], seconds: float) -> None:
+        ids = [message.id for message in unattempted if message.id is not None]
+        if not ids:
+            return
+        not_before = self._clock.now() + timedelta(seconds=seconds)
+        release_unattempted(self._engine, ids, worker_id=self._worker_id, not_before=not_before)
+        logger.info("outbox round paused at Slack's rate limit; %s message(s) put back", len(ids))
+
+    def _deliver(self, message: OutboxMessage) -> _Outcome:
         try:
             sender = self._senders.get(message.kind)
             if sender is None:
@@ -113,25 +140,33 @@ class OutboxDelivery:
         except Undeliverable as reason:
             logger.error("outbox message %s (%s) is undeliverable: %s", message.id, message.kind, reason)
             self._fail(message, str(reason), self._clock.now() + UNDELIVERABLE_RETRY)
-            return False
+            return _Outcome()
         except SlackApiError as error:
             retry_after = retry_after_seconds(error)
+            if is_rate_limited(error):
+                # Not the message's fault: it goes again as soon as Slack allows, without backoff.
+                pause = max(retry_after, RATE_LIMIT_MIN_PAUSE_SECONDS)
+                logger.warning(
+                    "outbox message %s (%s): rate limited for %.0f s", message.id, message.kind, pause
+                )
+                self._fail(message, slack_error_code(error), self._clock.now() + timedelta(seconds=pause))
+                return _Outcome(rate_limited_for=pause)
             self._retry_later(message, slack_error_code(error), minimum_seconds=retry_after)
-            return False
+            return _Outcome()
         except (SlackClientError, OSError) as error:  # connection refused, timeouts, DNS
             self._retry_later(message, type(error).__name__)
-            return False
+            return _Outcome()
         except Exception as error:  # a bug with one message must not hold up the others
             # No traceback: exception messages can quote the answer that broke the rendering.
             logger.error("outbox message %s (%s) failed: %s", message.id, message.kind, type(error).__name__)
             self._retry_later(message, type(error).__name__)
-            return False
+            return _Outcome()
         assert message.id is not None
         if not mark_sent(self._engine, message.id, worker_id=self._worker_id, now=self._clock.now()):
             logger.warning(
                 "outbox message %s was sent after its lease lapsed; it may be sent twice", message.id
             )
-        return True
+        return _Outcome(sent=True)
 
     def _retry_later(self, message: OutboxMessage, error: str, *, minimum_seconds: float = 0) -> None:
         delay = max(backoff_seconds(message.attempts), minimum_seconds)
@@ -200,6 +235,17 @@ def backoff_seconds(attempts: int) -> float:
     """10 s, 20 s, 40 s … after the 1st, 2nd, 3rd failed attempt, at most an hour."""
     exponent = min(max(attempts, 1) - 1, 20)  # 2**20 · 10 s is far past the cap already
     return float(min(BACKOFF_BASE_SECONDS * 2**exponent, BACKOFF_MAX_SECONDS))
+
+
+def is_rate_limited(error: SlackApiError) -> bool:
+    """Slack's 429 (or a `ratelimited` error in a 200, as some methods answer)."""
+    response = error.response
+    if getattr(response, "status_code", 200) == 429:
+        return True
+    try:
+        return response.get("error") == "ratelimited"
+    except (AttributeError, ValueError):
+        return False
 
 
 def slack_error_code(error: SlackApiError) -> str:

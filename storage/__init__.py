@@ -60,7 +60,7 @@ from storage.models import (
     SubmissionEventKind,
     SubmissionStatus,
 )
-from storage.outbox import Notification, claim_due, enqueue, mark_failed, mark_sent
+from storage.outbox import Notification, claim_due, enqueue, mark_failed, mark_sent, release_unattempted
 from storage.receipts import format_receipt_number, receipt_year
 from storage.reminder_fields import ReminderFields, reminder_columns, reminder_fields_of
 from storage.reminders import (
@@ -203,6 +203,7 @@ __all__ = [
     "make_engine",
     "mark_failed",
     "mark_sent",
+    "release_unattempted",
     "receipt_year",
     "register_flow",
     "save_answers",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, or_, true
+from sqlalchemy import Engine, func, or_, true
 from sqlmodel import Session, col, select, update
 
 from storage.db import dialect_insert, session_scope
@@ -132,6 +132,36 @@ def mark_failed(engine: Engine, message_id: int, *, worker_id: str, error: str, 
         claimed_until=None,
         last_error=error[:LAST_ERROR_LENGTH],
     )
+
+
+def release_unattempted(
+    engine: Engine, message_ids: Collection[int], *, worker_id: str, not_before: datetime
+) -> int:
+    """Give back claimed messages that were never tried (the round stopped at Slack's rate limit),
+    due again at `not_before` at the earliest; their attempt is not counted. One statement; the
+    number released."""
+    if not message_ids:
+        return 0
+    statement = (
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id).in_(list(message_ids)),
+            col(OutboxMessage.claimed_by) == worker_id,
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+        )
+        .values(
+            next_attempt_at=func.max(OutboxMessage.next_attempt_at, not_before)
+            if engine.dialect.name == "sqlite"
+            else func.greatest(OutboxMessage.next_attempt_at, not_before),
+            attempts=OutboxMessage.attempts - 1,
+            claimed_by=None,
+            claimed_until=None,
+        )
+        .returning(col(OutboxMessage.id))
+        .execution_options(synchronize_session=False)
+    )
+    with session_scope(engine, one_statement=True) as session:
+        return len(session.exec(statement).all())
 
 
 def _finish_claim(engine: Engine, message_id: int, worker_id: str, **values: Any) -> bool:

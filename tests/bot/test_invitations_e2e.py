@@ -204,6 +204,8 @@ def test_two_hundred_invitations_go_out_within_slacks_limits(
     elapsed = clock.now - start
     assert [invitations_to(fake_slack, user_id) for user_id in people] == [1] * len(people)
     assert fake_slack.ratelimited().get("conversations.open", 0) > 0  # Slack did push back
+    # A round ends at its first 429 and the rest wait for Retry-After: one refusal a round at most.
+    assert sum(fake_slack.ratelimited().values()) <= rounds
     # 200 conversations.open at 50 a minute need at least three full minutes; the outbox's backoff
     # after refusals stretches that, but not without bound.
     assert timedelta(minutes=3) <= elapsed <= timedelta(minutes=15), elapsed

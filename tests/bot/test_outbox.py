@@ -165,7 +165,8 @@ def test_refusals_are_retried_with_backoff_until_posted_exactly_once(
     fake.fail_next("chat.postMessage", error="channel_not_found")
 
     errors = []
-    for delay in (10, 20, 40, 80):  # 10 s · 2^(attempts-1)
+    # 10 s · 2^(attempts-1), except after a 429: then as soon as Retry-After allows, no backoff.
+    for delay in (10, 20, 1, 80):
         assert worker.deliver_due() == 0
         [row] = outbox(engine)
         assert (row.status, row.next_attempt_at, row.claimed_by) == (
@@ -205,6 +206,30 @@ def test_retry_after_longer_than_the_backoff_is_respected(
     worker = delivery(engine, client, clock)
     assert worker.deliver_due() == 0
     assert outbox(engine)[0].next_attempt_at == NOW + timedelta(seconds=30)
+
+
+def test_a_round_stops_at_slacks_rate_limit_and_puts_the_rest_back_uncounted(
+    engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock
+) -> None:
+    """Five summaries due; Slack refuses the first post with a 429. The other four are not tried
+    (Slack would refuse them too): they wait for Retry-After, their attempt not counted."""
+    for n in range(5):
+        submit_with_summary(engine, user_id=f"U0PACE{n}")
+    fake.fail_next("chat.postMessage", status=429, retry_after=7)
+    worker = delivery(engine, client, clock)
+
+    assert worker.deliver_due() == 0
+    assert [method for method, _ in fake.calls].count("chat.postMessage") == 1
+    rows = outbox(engine)
+    assert [(row.attempts, row.next_attempt_at, row.claimed_by) for row in rows] == [
+        (1, NOW + timedelta(seconds=7), None)
+    ] + [(0, NOW + timedelta(seconds=7), None)] * 4
+    clock.advance(6)
+    assert worker.deliver_due() == 0 and posted(fake) == []
+    clock.advance(1)
+    assert worker.deliver_due() == 5
+    assert len(posted(fake)) == 5
+    assert [row.attempts for row in outbox(engine)] == [2, 1, 1, 1, 1]
 
 
 def test_a_connection_error_is_retried(

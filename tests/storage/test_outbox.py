@@ -14,6 +14,7 @@ from storage import (
     enqueue,
     mark_failed,
     mark_sent,
+    release_unattempted,
     session_scope,
 )
 from tests.storage.helpers import NOW, id_of, race
@@ -107,6 +108,35 @@ def test_mark_failed_releases_the_claim_until_the_retry_time(engine: Engine) -> 
     assert again.attempts == 2
     assert again.last_error is not None and len(again.last_error) == 500
     assert again.last_error.startswith("SlackApiError: ratelimited")
+
+
+def test_release_unattempted_gives_back_claims_without_counting_an_attempt(engine: Engine) -> None:
+    enqueue(engine, "k", {}, "due now", NOW)
+    enqueue(engine, "k", {}, "due later", NOW + timedelta(minutes=10))
+    enqueue(engine, "k", {}, "claimed by another", NOW)
+
+    def claim(worker_id: str, at: datetime = NOW) -> list[OutboxMessage]:
+        return claim_due(engine, worker_id=worker_id, now=at, lease_seconds=3600, limit=1)
+
+    [now_due] = claim("w1")
+    [others] = claim("w2")
+    [later] = claim("w1", at=NOW + timedelta(minutes=10))
+    not_before = NOW + timedelta(seconds=30)
+
+    released = release_unattempted(
+        engine, [id_of(now_due), id_of(later), id_of(others)], worker_id="w1", not_before=not_before
+    )
+
+    assert released == 2  # the other worker's claim is not this worker's to give back
+    assert _claim(engine, "w3", at=not_before - timedelta(seconds=1)) == []
+    [again] = _claim(engine, "w3", at=not_before)
+    assert (again.dedupe_key, again.attempts) == ("due now", 1)
+    assert mark_sent(engine, id_of(again), worker_id="w3", now=not_before)
+    # A message due after `not_before` keeps its own due time.
+    assert _claim(engine, "w3", at=NOW + timedelta(minutes=10) - timedelta(seconds=1)) == []
+    [kept] = _claim(engine, "w3", at=NOW + timedelta(minutes=10))
+    assert (kept.dedupe_key, kept.attempts) == ("due later", 1)
+    assert release_unattempted(engine, [], worker_id="w1", not_before=not_before) == 0
 
 
 def test_concurrent_workers_never_claim_the_same_message(engine: Engine) -> None:
