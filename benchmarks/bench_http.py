@@ -178,6 +178,7 @@ SlackManager.register(
         "next_prompt",
         "wait_text",
         "wait_open_view",
+        "response_url",
     ),
 )
 
@@ -215,6 +216,7 @@ def _kind(request: sr.SlackRequest) -> str:
 
 
 def act(
+    slack: Any,
     sender: TimedSender,
     user: str,
     message: Params,
@@ -237,6 +239,8 @@ def act(
             action=sr.action_for(block_id, element, value),
             state_values=sr.state_values_for(blocks, state) if state is not None else None,
             trigger_id=trigger_id,
+            # Slack hands one out with every click; the bot replaces the question through it.
+            response_url=slack.response_url(f"D{user}", user, message["ts"]),
         )
     )
 
@@ -245,16 +249,16 @@ def answer(slack: Any, sender: TimedSender, user: str, message: Params, kind: st
     """Answer with the question's element (tests/bot/harness.py answer_with)."""
     match kind:
         case "single" | "date" | "time":
-            act(sender, user, message, refs.ANSWER, raw)
+            act(slack, sender, user, message, refs.ANSWER, raw)
         case "multi":
-            act(sender, user, message, refs.NEXT, state={refs.TOGGLE: raw})
+            act(slack, sender, user, message, refs.NEXT, state={refs.TOGGLE: raw})
         case "integer" | "text":
-            act(sender, user, message, refs.NEXT, state={refs.ANSWER: str(raw)})
+            act(slack, sender, user, message, refs.NEXT, state={refs.ANSWER: str(raw)})
         case "org":
             label = {"type": "plain_text", "text": f"{raw['code']} {raw['name']}", "emoji": True}
-            act(sender, user, message, refs.ANSWER, {"text": label, "value": raw["code"]})
+            act(slack, sender, user, message, refs.ANSWER, {"text": label, "value": raw["code"]})
         case "long_text":
-            act(sender, user, message, refs.OPEN_LONG_TEXT, trigger_id=slack.issue_trigger(user))
+            act(slack, sender, user, message, refs.OPEN_LONG_TEXT, trigger_id=slack.issue_trigger(user))
             view = slack.wait_open_view(user)
             state = sr.state_values_for(view["blocks"], {refs.ANSWER: raw})
             sender.send(sr.view_submission(user_id=user, team_id=sr.TEAM_ID, view=view, state_values=state))
@@ -271,7 +275,7 @@ def respond(slack: Any, sender: TimedSender, user: str, types: Mapping[str, str]
         message, seen = slack.next_prompt(user, seen)
         question_id = question_id_of(message)
         if question_id is None:  # the review
-            act(sender, user, message, refs.SUBMIT)
+            act(slack, sender, user, message, refs.SUBMIT)
             slack.wait_text(user, "受付番号", seen)
             return
         answer(slack, sender, user, message, types[question_id], LONGEST_PATH_ANSWERS[question_id])

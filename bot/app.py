@@ -39,7 +39,7 @@ from bot.results_desk import ResultsDesk
 from bot.retention_job import RetentionJob
 from bot.settings import Settings
 from bot.slack_client import make_outbox_client, make_web_client
-from bot.slack_gateway import DmChannels, SlackGateway
+from bot.slack_gateway import DmChannels, ResponseUrls, SlackGateway, response_url_origin
 from bot.submission_desk import SubmissionDesk
 from bot.submission_posts import SubmissionPosts
 
@@ -147,6 +147,7 @@ def create_app(
         dm_channels,
         live_messages=live_messages,
         superseded=superseded_message(),
+        response_urls=ResponseUrls(response_url_origin(settings.slack_api_url)),
     )
     outbox_gateway = SlackGateway(
         outbox_client or make_outbox_client(settings.slack_bot_token, settings.slack_api_url), dm_channels

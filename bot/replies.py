@@ -11,10 +11,15 @@ from bot.rendering.elements import Message
 
 @dataclass(frozen=True)
 class Posted:
-    """Where a message is, so it can be updated (collapsed, marked with an error)."""
+    """Where a message is, so it can be updated (collapsed, marked with an error).
+
+    A message a person just clicked also carries the click's `response_url`, through which the
+    gateway replaces it without a rate-limited chat.update. It is a capability (anyone holding it
+    can post there), so it is never shown or compared: the same message is the same Posted."""
 
     channel: str
     ts: str
+    response_url: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,11 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
 
 from bot.rendering.elements import Message
 from bot.replies import OpenView, Posted, PublishHome, Replies, Reply, Say, Tell, Update, Upload
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 # The message metadata that names the outbox message a post came from (Slack's event_type format).
 OUTBOX_EVENT = "kikitori_outbox_message"
 HISTORY_PAGES = 5  # 1,000 messages back at most: an unanswered post is minutes old, not days
+SLACK_HOOKS_ORIGIN = "https://hooks.slack.com/"
 
 
 class DmChannels:
@@ -74,6 +77,41 @@ class DmChannels:
                 log.warning("could not store a DM channel: %s", type(error).__name__)
 
 
+class ResponseUrls:
+    """Posts to the response_urls of clicks. Only to `allowed_origin` (Slack's hooks host, or the
+    fake Slack's origin when SLACK_API_URL points at one): a payload's URL is never followed
+    anywhere else, whatever it says."""
+
+    def __init__(self, allowed_origin: str, *, timeout: int = 10) -> None:
+        self._allowed = allowed_origin.rstrip("/") + "/"
+        self._timeout = timeout
+
+    def replace(self, url: str, message: Message) -> bool:
+        if not url.startswith(self._allowed):
+            log.warning("a click's response_url is not at Slack's host: chat.update instead")
+            return False
+        client = WebhookClient(url, timeout=self._timeout, retry_handlers=[])
+        try:
+            response = client.send_dict({"replace_original": True, **message.as_kwargs()})
+        except (SlackClientError, OSError) as error:  # refused, reset, timed out
+            log.info("a response_url could not be reached (%s): chat.update instead", type(error).__name__)
+            return False
+        if response.status_code != 200:
+            # The status and Slack's short code only: the URL is a capability, the body is Slack's.
+            log.info("a response_url was refused (HTTP %s): chat.update instead", response.status_code)
+            return False
+        return True
+
+
+def response_url_origin(slack_api_url: str) -> str:
+    """Where response_urls may point: Slack's hooks host for the real Web API; for another
+    SLACK_API_URL (the fake Slack, the sandbox), that URL's own origin."""
+    parts = urlsplit(slack_api_url)
+    if parts.hostname == "slack.com":
+        return SLACK_HOOKS_ORIGIN
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
 # Records a draft's new live message and returns the one it replaces (storage.swap_live_message).
 LiveMessages = Callable[[int, Posted, str | None], Posted | None]
 
@@ -86,8 +124,10 @@ class SlackGateway:
         *,
         live_messages: LiveMessages | None = None,
         superseded: Message | None = None,
+        response_urls: ResponseUrls | None = None,
     ) -> None:
         self.client = client
+        self._response_urls = response_urls
         self._dm_channels = dm_channels or DmChannels()
         self._live_messages = live_messages
         self._superseded = superseded  # what a replaced live message becomes
@@ -110,7 +150,8 @@ class SlackGateway:
                     if replaced is not None and replaced not in (updated or set()):
                         self._collapse(replaced)
             case Update(where, message):
-                self.client.chat_update(channel=where.channel, ts=where.ts, **message.as_kwargs())
+                if not self._replace_through_response_url(where, message):
+                    self.client.chat_update(channel=where.channel, ts=where.ts, **message.as_kwargs())
             case Tell(user_id, where, text):
                 self.tell(user_id, where, text)
             case OpenView(trigger_id, view, push):
@@ -132,6 +173,18 @@ class SlackGateway:
                 )
                 if then is not None:
                     then()
+
+    def _replace_through_response_url(self, where: Posted, message: Message) -> bool:
+        """Replace the message a person just clicked through the click's response_url: no Web API
+        call, so none of chat.update's Tier 3 budget. False (the caller falls back to chat.update)
+        when there is none, it is not at Slack's host, or Slack refuses it (used, expired, limited).
+
+        Only in a DM (a "D" channel), where people answer: a post in a channel (the admin
+        channel's summary and its thread) keeps chat.update, which keeps the message's metadata
+        that the outbox looks for (post_once)."""
+        if where.response_url is None or self._response_urls is None or not where.channel.startswith("D"):
+            return False
+        return self._response_urls.replace(where.response_url, message)
 
     # --- messages ------------------------------------------------------------------------------
 

@@ -59,7 +59,9 @@ def posted_of(body: Mapping[str, Any]) -> Posted | None:
     container = as_dict(body.get("container"))
     channel, ts = container.get("channel_id"), container.get("message_ts")
     if container.get("type") == "message" and isinstance(channel, str) and isinstance(ts, str):
-        return Posted(channel, ts) if channel and ts else None
+        response_url = body.get("response_url")
+        url = response_url if isinstance(response_url, str) and response_url else None
+        return Posted(channel, ts, url) if channel and ts else None
     return None
 
 

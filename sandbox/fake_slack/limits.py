@@ -36,6 +36,11 @@ from docs.slack.dev/apis/web-api/rate-limits):
                                                 300 / min for the workspace
 
 The upload URL itself (files.slack.com) is not a Web API method and is not limited.
+
+A click's response_url is not a Web API method either, and no tier names it. Slack's interactivity
+docs allow each URL 5 uses within 30 minutes (modelled always, in state.py), and the rate-limit
+page's "posting messages: 1 per second, short bursts allowed" is taken to apply to what it shows in
+a channel: here the same per-channel budget as chat.postMessage (3 in any 3 s), counted apart.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 POST_MESSAGE = "chat.postMessage"
+RESPONSE_URL = "response_url"  # not a method: the key its per-channel windows are counted under
 
 
 @dataclass(frozen=True)
@@ -131,8 +137,10 @@ class RateLimits:
         and return the Retry-After seconds."""
         with self._lock:
             now = self.clock()
-            windows = [self._window(method, "", self._budgets.get(method, DEFAULT_BUDGET))]
-            if method == POST_MESSAGE:
+            windows = []
+            if method != RESPONSE_URL:
+                windows.append(self._window(method, "", self._budgets.get(method, DEFAULT_BUDGET)))
+            if method in (POST_MESSAGE, RESPONSE_URL):
                 windows.append(self._window(method, channel or "", self._per_channel))
             wait = max(window.wait(now) for window in windows)
             if wait > 0:

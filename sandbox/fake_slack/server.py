@@ -179,14 +179,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, b"invalid_payload", "text/plain")
             return
         try:
-            found = self.server.fake.respond(key, params)
+            reply = self.server.fake.respond(key, params)
         except ApiError as refusal:
             self._send(400, refusal.error.encode(), "text/plain")
             return
-        if found:
-            self._send_reply(Reply(200, {"ok": True}, {}))
-        else:
-            self._send(404, b"expired_url", "text/plain")
+        if reply.status == 200:
+            self._send_reply(reply)
+        else:  # Slack answers a refused response_url in plain text
+            self._send(reply.status, str(reply.body["error"]).encode(), "text/plain", reply.headers)
 
     def _send_reply(self, reply: Reply) -> None:
         body = json.dumps(reply.body, ensure_ascii=False).encode("utf-8")

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from sandbox.fake_slack.limits import POST_MESSAGE, RateLimits
+from sandbox.fake_slack.limits import POST_MESSAGE, RESPONSE_URL, RateLimits
 
 Params = dict[str, Any]
 Handler = Callable[["Workspace", Params], Params]
@@ -75,6 +75,20 @@ class Reply:
     status: int
     body: Params
     headers: dict[str, str]
+
+
+# What Slack's interactivity docs allow a response_url: 5 uses within 30 minutes.
+RESPONSE_URL_USES = 5
+RESPONSE_URL_LIFETIME_SECONDS = 30 * 60
+
+
+@dataclass
+class ResponseUrl:
+    channel: str
+    user: str
+    message_ts: str | None
+    issued_at: float
+    uses: int = 0
 
 
 class Workspace:
@@ -218,7 +232,7 @@ class Workspace:
             self._triggers: dict[str, tuple[str, float]] = {}  # trigger_id → (user, issued at)
             self._exchanged: set[str] = set()
             self._files: dict[str, Params] = {}
-            self._responses: dict[str, tuple[str, str, str | None]] = {}  # response_url key → where
+            self._responses: dict[str, ResponseUrl] = {}  # response_url key → where, uses
             self._calls: list[tuple[str, Params]] = []
             self._failures: dict[str, deque[Failure]] = {}
             self._delays: dict[str, float] = {}
@@ -261,18 +275,32 @@ class Workspace:
         """A response_url for an interaction by `user` in `channel` (on the message `message_ts`)."""
         with self._lock:
             key = secrets.token_urlsafe(16)
-            self._responses[key] = (self._resolve_channel(channel), user, message_ts)
+            channel = self._resolve_channel(channel)
+            self._responses[key] = ResponseUrl(channel, user, message_ts, issued_at=self._seconds())
             return f"{self.root_url}_fake/respond/{key}"
 
-    def respond(self, key: str, body: Params) -> bool:
-        """A POST to a response_url; False if no such URL was handed out."""
+    def respond(self, key: str, body: Params) -> Reply:
+        """A POST to a response_url, as Slack answers it: 404 `expired_url` for one never handed out
+        or older than 30 minutes, `used_url` after its 5 uses; 429 past the channel's budget when the
+        rate limits are on."""
         with self._lock:
             where = self._responses.get(key)
-            if where is None:
-                return False
-            channel, user, message_ts = where
-            self.apply_response(channel, user, body, message_ts=message_ts)
-            return True
+            now = self._seconds()
+            if where is None or now - where.issued_at > RESPONSE_URL_LIFETIME_SECONDS:
+                return Reply(404, {"ok": False, "error": "expired_url"}, {})
+            if where.uses >= RESPONSE_URL_USES:
+                return Reply(404, {"ok": False, "error": "used_url"}, {})
+            if self.rate_limits is not None:
+                wait = self.rate_limits.admit(RESPONSE_URL, self._dm_key(where.channel))
+                if wait is not None:
+                    return Reply(429, {"ok": False, "error": "rate_limited"}, {"Retry-After": str(wait)})
+            where.uses += 1
+            self.apply_response(where.channel, where.user, body, message_ts=where.message_ts)
+            return Reply(200, {"ok": True}, {})
+
+    def _seconds(self) -> float:
+        """The rate limits' clock when they are on (a test's), else monotonic time."""
+        return self.rate_limits.clock() if self.rate_limits is not None else time.monotonic()
 
     def apply_response(self, channel: str, user: str, body: Params, *, message_ts: str | None = None) -> None:
         """Show an app's reply as Slack does: a slash command's ack body or a response_url POST.
@@ -289,6 +317,8 @@ class Workspace:
                 return  # an empty acknowledgement shows nothing
             if _truthy(body.get("replace_original")) and original is not None:
                 message = self._message(fields, channel, original["ts"])
+                if "thread_ts" in original:  # it keeps its place in a thread
+                    message["thread_ts"] = original["thread_ts"]
                 message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
                 self._store(channel, message)
             elif body.get("response_type") == "in_channel":

@@ -156,15 +156,18 @@ class Person:
         block_id, element = sr.find_element(blocks, lambda el: el.get("action_id") == action_id)
         action = sr.action_for(block_id, element, value)
         state_values = sr.state_values_for(blocks, state) if state is not None else None
+        channel = message.get("channel", self.dm)
         request = sr.block_actions(
             user_id=user_id or self.user_id,
             team_id=sr.TEAM_ID,
-            channel_id=message.get("channel", self.dm),
+            channel_id=channel,
             message_ts=message["ts"],
             message_blocks=blocks,
             action=action,
             state_values=state_values,
             trigger_id=self.fake.issue_trigger(user_id or self.user_id),
+            # As Slack hands one out with every click: the bot replaces the message through it.
+            response_url=self.fake.response_url(channel, user_id or self.user_id, message["ts"]),
         )
         response = self.sender.send(request, retry_num=retry_num)
         assert response.status == 200, response.text

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from sandbox.fake_slack import FakeSlack
 from sandbox.fake_slack.limits import (
@@ -210,3 +211,46 @@ def test_a_deactivated_account_cannot_be_messaged(fake: FakeSlack, client: WebCl
     fake.add_user("U0GONE", "Gone Person", deleted=True)
     assert refused(client.conversations_open, users="U0GONE").response["error"] == "user_disabled"
     assert client.users_info(user="U0GONE")["user"]["deleted"] is True
+
+
+def _respond(url: str, text: str) -> tuple[int, str, str | None]:
+    """POST to a response_url as slack_sdk's WebhookClient does: (status, body, Retry-After)."""
+    response = WebhookClient(url, timeout=5, retry_handlers=[]).send_dict(
+        {"replace_original": True, "text": text}
+    )
+    return response.status_code, response.body, response.headers.get("Retry-After", [None])[0]
+
+
+def test_a_response_url_serves_five_uses_within_thirty_minutes(fake: FakeSlack, client: WebClient) -> None:
+    clock = Seconds()
+    fake.enforce_rate_limits(clock)
+    ts = client.chat_postMessage(channel=USER, text="質問")["ts"]
+    url = fake.response_url(USER, USER, ts)
+    for use in range(5):
+        clock.now += 2  # inside the channel's budget
+        assert _respond(url, f"回答 {use}")[:2] == (200, '{"ok": true}')
+    clock.now += 2
+    assert _respond(url, "六回目")[:2] == (404, "used_url")
+    late = fake.response_url(USER, USER, ts)
+    clock.now += 30 * 60 + 1
+    assert _respond(late, "遅い")[:2] == (404, "expired_url")
+    assert [m["text"] for m in fake.messages(fake.dm_channel(USER))] == ["回答 4"]
+
+
+def test_response_urls_share_a_channels_posting_budget_apart_from_chat_post_message(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    clock = Seconds()
+    fake.enforce_rate_limits(clock)
+    ts = client.chat_postMessage(channel=USER, text="質問")["ts"]
+    urls = [fake.response_url(USER, USER, ts) for _ in range(POST_MESSAGE_PER_CHANNEL.calls + 1)]
+    for url in urls[:-1]:
+        assert _respond(url, "置き換え")[0] == 200
+    status, body, wait = _respond(urls[-1], "多すぎ")
+    assert (status, body, wait) == (429, "rate_limited", "3")
+    assert fake.ratelimited() == {"response_url": 1}
+    # chat.postMessage into the same DM has its own window: still room for two more.
+    client.chat_postMessage(channel=USER, text="次の質問")
+    client.chat_postMessage(channel=USER, text="次の次")
+    clock.now += 3
+    assert _respond(urls[-1], "間に合った")[0] == 200

@@ -1,0 +1,111 @@
+"""Web API calls per answer click: the answered question is replaced through the click's
+response_url (not a Web API method, outside the tiers), so a click spends one rate-limited call,
+the chat.postMessage of the next question. Where the response_url cannot serve (not at Slack's
+host, used up, expired, refused), the bot falls back to chat.update and nothing is lost."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+import storage
+from bot import refs
+from bot.app import Kikitori
+from sandbox import slack_payloads as sr
+from sandbox.fake_slack import FakeSlack
+from tests.bot.harness import Clock, Person, start_and_answer_org
+
+
+def methods_since(fake: FakeSlack, start: int) -> list[str]:
+    return [method for method, _ in fake.calls[start:]]
+
+
+def echo_of(person: Person, message: dict[str, Any]) -> dict[str, Any]:
+    """The message as it stands now in the person's DM (after the bot replaced it)."""
+    return next(m for m in person.messages() if m["ts"] == message["ts"])
+
+
+def click_on_title(respondent: Person, via: str | None = None) -> tuple[dict[str, Any], int]:
+    """Answer 所属 and 氏名, then click 主任 on the 職名 question; returns that question and the
+    index of the fake's calls where the click began. `via` overrides the click's response_url."""
+    name = start_and_answer_org(respondent)
+    respondent.act(name, refs.NEXT, state={refs.ANSWER: "新潟 太郎"})
+    title = respondent.question("q1_title")
+    start = len(respondent.fake.calls)
+    if via is None:
+        respondent.act(title, refs.ANSWER, "主任")
+    else:
+        block_id, element = sr.find_element(title["blocks"], lambda el: el.get("action_id") == refs.ANSWER)
+        request = sr.block_actions(
+            user_id=respondent.user_id,
+            team_id=sr.TEAM_ID,
+            channel_id=respondent.dm,
+            message_ts=title["ts"],
+            message_blocks=title["blocks"],
+            action=sr.action_for(block_id, element, "主任"),
+            trigger_id=respondent.fake.issue_trigger(respondent.user_id),
+            response_url=via,
+        )
+        assert respondent.sender.send(request).status == 200
+    respondent.question("q2_age")
+    return title, start
+
+
+def test_an_answer_click_spends_one_web_api_call(bot: Kikitori, respondent: Person) -> None:
+    fake = respondent.fake
+    title, start = click_on_title(respondent)
+    fake.wait_for(lambda: fake.edit_count(respondent.dm, title["ts"]) == 1)
+    assert methods_since(fake, start) == ["chat.postMessage"]
+    echo = echo_of(respondent, title)
+    assert "主任" in str(echo["blocks"]) and not any(b["type"] == "actions" for b in echo["blocks"])
+
+
+@pytest.mark.parametrize("kind", ["elsewhere", "used up"])
+def test_a_response_url_that_cannot_serve_falls_back_to_chat_update(
+    bot: Kikitori, respondent: Person, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake = respondent.fake
+    if kind == "elsewhere":
+        # Signed and Slack-shaped, but the URL is not at the fake Slack's origin: never followed.
+        url = sr.new_response_url(sr.TEAM_ID)
+    else:
+        url = fake.response_url(respondent.dm, respondent.user_id)
+        for _ in range(5):  # Slack allows 5 uses; this one has none left
+            fake.respond(url.rsplit("/", 1)[1], {"text": ""})
+    title, start = click_on_title(respondent, via=url)
+    fake.wait_for(lambda: "chat.update" in methods_since(fake, start))
+    assert sorted(methods_since(fake, start)) == ["chat.postMessage", "chat.update"]
+    assert "主任" in str(echo_of(respondent, title)["blocks"])
+    # The bot's lines (and its libraries'), not the fake Slack's own: a response_url is a
+    # capability and is never logged.
+    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("sandbox"))
+    assert url not in logged and "/_fake/respond/" not in logged
+
+
+def test_a_launch_of_clicks_spends_no_chat_update_under_slacks_limits(
+    bot: Kikitori, fake_slack: FakeSlack, clock: Clock, respondent: Person
+) -> None:
+    """With Slack's limits enforced, 60 people's clicks within one minute: chat.update (Tier 3,
+    50 a minute) would be refused past the 50th; through the response_urls none is spent."""
+    fake_slack.enforce_rate_limits(lambda: clock.now.timestamp())
+    people = [Person(f"U0CLICK{n:03d}", fake_slack, respondent.sender) for n in range(60)]
+    for person in people:
+        fake_slack.add_user(person.user_id, person.user_id)
+        # Known already (they opened the bot's Home once), so no conversations.open either.
+        storage.remember_dm_channel(bot.engine, person.user_id, person.dm, now=clock.now)
+    questions = []
+    for person in people:
+        name = start_and_answer_org(person)
+        questions.append(name)
+    clock.now += timedelta(seconds=3)  # each DM's posting window (3 in 3 s) is clear again
+    start = len(fake_slack.calls)
+    for person, name in zip(people, questions, strict=True):
+        person.act(name, refs.NEXT, state={refs.ANSWER: "新潟 太郎"})
+    for person in people:
+        person.question("q1_title")
+    assert "chat.update" not in methods_since(fake_slack, start)
+    assert fake_slack.ratelimited() == {}
