@@ -31,6 +31,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -87,6 +88,18 @@ class BenchSlack(FakeSlack):
                 self._changed.notify_all()
         return reply
 
+    def apply_response(
+        self, channel: str, user: str, body: Params, *, message_ts: str | None = None
+    ) -> Params | None:
+        """A message the bot posts through a click's response_url is seen like a chat.postMessage."""
+        shown = super().apply_response(channel, user, body, message_ts=message_ts)
+        posted_anew = body.get("response_type") == "in_channel" and not body.get("replace_original")
+        with self._changed:
+            if shown is not None and posted_anew:
+                self._posted.setdefault(self.dm_channel(user), []).append(shown)
+            self._changed.notify_all()
+        return shown
+
     def _wait(self, found: Callable[[], Any], timeout: float) -> Any:
         with self._changed:
             result = self._changed.wait_for(found, timeout)
@@ -123,6 +136,17 @@ class BenchSlack(FakeSlack):
 
     def api_url(self) -> str:
         return self.base_url
+
+    def limit_rates(self) -> None:
+        """Slack's published limits, on real time (bench_launch)."""
+        self.enforce_rate_limits()
+
+    def refused(self) -> dict[str, int]:
+        return self.ratelimited()
+
+    def call_counts(self) -> dict[str, int]:
+        """Web API calls made since the last reset, by method."""
+        return dict(Counter(method for method, _ in self.calls))
 
     def pid(self) -> int:
         return os.getpid()
@@ -179,6 +203,10 @@ SlackManager.register(
         "wait_text",
         "wait_open_view",
         "response_url",
+        "add_channel",
+        "limit_rates",
+        "refused",
+        "call_counts",
     ),
 )
 

@@ -139,8 +139,12 @@ def create_app(
     )
 
     def live_messages(draft_id: int, posted: Posted, question_id: str | None) -> Posted | None:
-        replaced = storage.swap_live_message(engine, draft_id, posted.channel, posted.ts, question_id)
-        return Posted(*replaced) if replaced else None
+        # A message posted through a click's response_url has no ts that Slack told: unknown.
+        replaced = storage.swap_live_message(engine, draft_id, posted.channel, posted.ts or None, question_id)
+        if replaced is None:
+            return None
+        channel, ts = replaced
+        return Posted(channel, ts or "", live_of=draft_id)
 
     gateway = SlackGateway(
         client or make_web_client(settings.slack_bot_token, settings.slack_api_url),

@@ -15,11 +15,15 @@ class Posted:
 
     A message a person just clicked also carries the click's `response_url`, through which the
     gateway replaces it without a rate-limited chat.update. It is a capability (anyone holding it
-    can post there), so it is never shown or compared: the same message is the same Posted."""
+    can post there), so it is never shown or compared: the same message is the same Posted.
+
+    A draft's live message posted through a response_url has no ts that Slack told (""); it is
+    `live_of` that draft, and the gateway finds it in the DM when it must change it."""
 
     channel: str
     ts: str
     response_url: str | None = field(default=None, compare=False, repr=False)
+    live_of: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

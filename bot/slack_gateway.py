@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
+from bot.refs import DraftRef
 from bot.rendering.elements import Message
 from bot.replies import OpenView, Posted, PublishHome, Replies, Reply, Say, Tell, Update, Upload
 
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 OUTBOX_EVENT = "kikitori_outbox_message"
 HISTORY_PAGES = 5  # 1,000 messages back at most: an unanswered post is minutes old, not days
 SLACK_HOOKS_ORIGIN = "https://hooks.slack.com/"
+# Slack allows a response_url 5 uses in 30 minutes; one click's replies take at most these.
+RESPONSE_URL_USES_PER_CLICK = 4
+# How far back in a DM a live message posted through a response_url is looked for.
+LIVE_SEARCH_MESSAGES = 20
 
 
 class DmChannels:
@@ -87,20 +92,81 @@ class ResponseUrls:
         self._timeout = timeout
 
     def replace(self, url: str, message: Message) -> bool:
+        """Replace the message clicked; False if that could not be done."""
+        return self._send(url, {"replace_original": True, **message.as_kwargs()})
+
+    def post(self, url: str, message: Message) -> bool:
+        """Post a new message in the conversation of the click, seen by all in it (a DM: the
+        person); False if that could not be done. Slack does not say the new message's ts."""
+        body = {"replace_original": False, "response_type": "in_channel", **message.as_kwargs()}
+        return self._send(url, body)
+
+    def _send(self, url: str, body: dict[str, Any]) -> bool:
         if not url.startswith(self._allowed):
-            log.warning("a click's response_url is not at Slack's host: chat.update instead")
+            log.warning("a click's response_url is not at Slack's host: the Web API instead")
             return False
         client = WebhookClient(url, timeout=self._timeout, retry_handlers=[])
         try:
-            response = client.send_dict({"replace_original": True, **message.as_kwargs()})
+            response = client.send_dict(body)
         except (SlackClientError, OSError) as error:  # refused, reset, timed out
-            log.info("a response_url could not be reached (%s): chat.update instead", type(error).__name__)
+            log.info("a response_url could not be reached (%s): the Web API instead", type(error).__name__)
             return False
         if response.status_code != 200:
-            # The status and Slack's short code only: the URL is a capability, the body is Slack's.
-            log.info("a response_url was refused (HTTP %s): chat.update instead", response.status_code)
+            # The status only: the URL is a capability, and the body is Slack's.
+            log.info("a response_url was refused (HTTP %s): the Web API instead", response.status_code)
             return False
         return True
+
+
+class _ClickResponse:
+    """The replies to one click, through its response_url, as far as Slack allows: the clicked
+    message replaced (instead of chat.update, Tier 3) and new messages posted (instead of
+    chat.postMessage, whose workspace-wide limit a launch would reach). Slack allows a URL 5 uses;
+    one click needs two (the answer's echo, the next question), so the rest stay spare.
+
+    Only in a DM (a "D" channel), where people answer: a post in a channel (the admin channel's
+    summary and its thread) keeps the Web API, which keeps the message's metadata that the
+    outbox looks for (post_once). Whatever the URL cannot do falls back to the Web API."""
+
+    def __init__(self, clicked: Posted | None, urls: ResponseUrls | None) -> None:
+        self.clicked = clicked
+        usable = clicked is not None and clicked.response_url and clicked.channel.startswith("D")
+        self._clicked = clicked if usable and urls is not None else None
+        self._urls = urls
+        self._uses_left = RESPONSE_URL_USES_PER_CLICK
+
+    def replace(self, where: Posted, message: Message) -> bool:
+        if self._clicked is None or where != self._clicked or not self._take():
+            return False
+        assert self._urls is not None and self._clicked.response_url is not None
+        return self._urls.replace(self._clicked.response_url, message)
+
+    def post(self, message: Message, dm: str | None) -> Posted | None:
+        """The new message's place (its ts unknown: empty), or None if it was not posted here.
+        Only into the person's own DM, where the click was."""
+        if self._clicked is None or dm not in (None, self._clicked.channel) or not self._take():
+            return None
+        assert self._urls is not None and self._clicked.response_url is not None
+        if not self._urls.post(self._clicked.response_url, message):
+            return None
+        return Posted(self._clicked.channel, "")
+
+    def _take(self) -> bool:
+        if self._uses_left <= 0:
+            return False
+        self._uses_left -= 1
+        return True
+
+
+def _offers_elements_of(message: Mapping[str, Any], draft_id: int) -> bool:
+    """Whether a message still has inputs or buttons of the draft (a question or review not yet
+    answered, collapsed or echoed)."""
+    for block in message.get("blocks") or []:
+        if block.get("type") in ("actions", "input"):
+            ref = DraftRef.decode(block.get("block_id"))
+            if ref is not None and ref.draft_id == draft_id:
+                return True
+    return False
 
 
 def response_url_origin(slack_api_url: str) -> str:
@@ -113,6 +179,7 @@ def response_url_origin(slack_api_url: str) -> str:
 
 
 # Records a draft's new live message and returns the one it replaces (storage.swap_live_message).
+# A message posted through a response_url has no known ts (""): it is recorded as unknown.
 LiveMessages = Callable[[int, Posted, str | None], Posted | None]
 
 
@@ -134,24 +201,33 @@ class SlackGateway:
 
     # --- replies -------------------------------------------------------------------------------
 
-    def send(self, replies: Replies | Iterable[Reply]) -> None:
+    def send(self, replies: Replies | Iterable[Reply], *, clicked: Posted | None = None) -> None:
+        """Carry out the replies in order. `clicked` is the message a person's click came from:
+        with its response_url, the replies to it spend no Web API call (see _ClickResponse)."""
         updated: set[Posted] = set()  # messages this batch rewrote itself: never collapse them
+        response = _ClickResponse(clicked, self._response_urls)
         for reply in replies.items if isinstance(replies, Replies) else replies:
             if isinstance(reply, Update):
                 updated.add(reply.where)
-            self.carry_out(reply, updated)
+            self.carry_out(reply, updated, response)
 
-    def carry_out(self, reply: Reply, updated: set[Posted] | None = None) -> None:
+    def carry_out(
+        self, reply: Reply, updated: set[Posted] | None = None, response: _ClickResponse | None = None
+    ) -> None:
         match reply:
             case Say(user_id, message, live_for, live_question):
-                posted = self.say(user_id, message)
+                posted = (response and response.post(message, self.known_dm(user_id))) or self.say(
+                    user_id, message
+                )
                 if live_for is not None and self._live_messages is not None:
                     replaced = self._live_messages(live_for, posted, live_question)
                     if replaced is not None and replaced not in (updated or set()):
-                        self._collapse(replaced)
+                        self._supersede(replaced, posted, response, updated or set())
             case Update(where, message):
-                if not self._replace_through_response_url(where, message):
-                    self.client.chat_update(channel=where.channel, ts=where.ts, **message.as_kwargs())
+                if not (response and response.replace(where, message)):
+                    target = self._with_ts(where)
+                    if target is not None:
+                        self.client.chat_update(channel=target.channel, ts=target.ts, **message.as_kwargs())
             case Tell(user_id, where, text):
                 self.tell(user_id, where, text)
             case OpenView(trigger_id, view, push):
@@ -174,18 +250,6 @@ class SlackGateway:
                 if then is not None:
                     then()
 
-    def _replace_through_response_url(self, where: Posted, message: Message) -> bool:
-        """Replace the message a person just clicked through the click's response_url: no Web API
-        call, so none of chat.update's Tier 3 budget. False (the caller falls back to chat.update)
-        when there is none, it is not at Slack's host, or Slack refuses it (used, expired, limited).
-
-        Only in a DM (a "D" channel), where people answer: a post in a channel (the admin
-        channel's summary and its thread) keeps chat.update, which keeps the message's metadata
-        that the outbox looks for (post_once)."""
-        if where.response_url is None or self._response_urls is None or not where.channel.startswith("D"):
-            return False
-        return self._response_urls.replace(where.response_url, message)
-
     # --- messages ------------------------------------------------------------------------------
 
     def known_dm(self, user_id: str) -> str | None:
@@ -204,13 +268,50 @@ class SlackGateway:
         response = self.client.chat_postMessage(channel=self.dm_channel(user_id), **message.as_kwargs())
         return Posted(str(response["channel"]), str(response["ts"]))
 
-    def _collapse(self, where: Posted) -> None:
+    def _supersede(
+        self, replaced: Posted, posted: Posted, response: _ClickResponse | None, updated: set[Posted]
+    ) -> None:
+        """Collapse the draft's live message that `posted` replaces. One whose ts is unknown was
+        the clicked message itself when this batch rewrote that (a click is on the live message)."""
+        clicked = response.clicked if response is not None else None
+        if (
+            not replaced.ts
+            and clicked is not None
+            and clicked.channel == replaced.channel
+            and clicked in updated
+        ):
+            return
+        self._collapse(replaced, just_posted=posted)
+
+    def _collapse(self, where: Posted, *, just_posted: Posted | None = None) -> None:
         if self._superseded is None:
             return
         try:
-            self.client.chat_update(channel=where.channel, ts=where.ts, **self._superseded.as_kwargs())
+            target = self._with_ts(where, just_posted=just_posted)
+            if target is not None:
+                self.client.chat_update(channel=target.channel, ts=target.ts, **self._superseded.as_kwargs())
         except SlackApiError as error:  # deleted, or too old to edit: it can no longer mislead anyone
             log.info("could not collapse a replaced message: %s", error.response.get("error"))
+
+    def _with_ts(self, where: Posted, *, just_posted: Posted | None = None) -> Posted | None:
+        """`where` with its ts. A draft's live message posted through a response_url has none that
+        Slack told: it is the newest message in the DM that still offers that draft's elements
+        (one conversations.history, Tier 3, only then), other than the one `just_posted` to
+        replace it (the newest of them, when it too went through a response_url)."""
+        if where.ts or where.live_of is None:
+            return where if where.ts else None
+        besides = just_posted.ts if just_posted is not None else ""
+        to_skip = 1 if just_posted is not None and not just_posted.ts else 0
+        page = self.client.conversations_history(channel=where.channel, limit=LIVE_SEARCH_MESSAGES)
+        for message in page.get("messages") or []:  # newest first
+            if message.get("ts") == besides or not _offers_elements_of(message, where.live_of):
+                continue
+            if to_skip:
+                to_skip -= 1
+                continue
+            return Posted(where.channel, str(message["ts"]))
+        log.info("a live message posted through a response_url was not found in the DM")
+        return None
 
     def post(self, channel: str, message: Message, *, thread_ts: str | None = None) -> Posted:
         response = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.as_kwargs())

@@ -235,10 +235,11 @@ def latest_draft_id(engine: Engine, *, team_id: str, user_id: str, flow_id: str)
 
 
 def swap_live_message(
-    engine: Engine, draft_id: int, channel: str, ts: str, question_id: str | None = None
-) -> tuple[str, str] | None:
+    engine: Engine, draft_id: int, channel: str, ts: str | None, question_id: str | None = None
+) -> tuple[str, str | None] | None:
     """Make (channel, ts) the draft's live message (asking `question_id`; None: the review); the
-    one it replaces, if any and different. The row is locked, so two messages posted at once for
+    one it replaces, if any and different. A None `ts` is a message whose ts Slack did not tell
+    (posted through a response_url); the one replaced may be such a message too. The row is locked, so two messages posted at once for
     one draft cannot both replace the same older one and both stay live."""
     if engine.dialect.name != "postgresql":
         return _swap_live_message_locally(engine, draft_id, channel, ts, question_id)
@@ -256,14 +257,18 @@ def swap_live_message(
     )
     with session_scope(engine, one_statement=True) as session:
         previous = session.exec(statement).one_or_none()
-    if previous is None or previous[0] is None or previous[1] is None or tuple(previous) == (channel, ts):
+    if (
+        previous is None
+        or previous[0] is None
+        or (previous[1] is not None and tuple(previous) == (channel, ts))
+    ):
         return None
-    return str(previous[0]), str(previous[1])
+    return str(previous[0]), None if previous[1] is None else str(previous[1])
 
 
 def _swap_live_message_locally(
-    engine: Engine, draft_id: int, channel: str, ts: str, question_id: str | None
-) -> tuple[str, str] | None:
+    engine: Engine, draft_id: int, channel: str, ts: str | None, question_id: str | None
+) -> tuple[str, str | None] | None:
     """SQLite's RETURNING cannot name the FROM clause: read, then write, under its write lock
     (BEGIN IMMEDIATE), which is local and costs no round trip."""
     with session_scope(engine) as session:
@@ -277,6 +282,6 @@ def _swap_live_message_locally(
             .values(live_channel=channel, live_ts=ts, live_question_id=question_id)
             .execution_options(synchronize_session=False)
         )
-    if previous[0] is None or previous[1] is None or previous == (channel, ts):
+    if previous[0] is None or (previous[1] is not None and previous == (channel, ts)):
         return None
     return previous[0], previous[1]

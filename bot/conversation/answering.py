@@ -212,7 +212,10 @@ class Answering:
             return out
         question = where.question
         ref = DraftRef(draft.id or 0, draft.version, question.id)
-        live = Posted(draft.live_channel, draft.live_ts) if draft.live_channel and draft.live_ts else None
+        # Its ts is "" when it was posted through a response_url: the gateway finds it.
+        live = (
+            Posted(draft.live_channel, draft.live_ts or "", live_of=draft.id) if draft.live_channel else None
+        )
         raw: Any = text
         if question.type in ("single", "multi"):
             try:

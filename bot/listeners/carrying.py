@@ -43,7 +43,7 @@ def carry(
     if replies is None:
         return
     try:
-        use_cases.gateway.send(replies)
+        use_cases.gateway.send(replies, clicked=posted)
     except SlackApiError as error:
         # Whatever was saved stays saved; the next click or /survey shows where the person is.
         log.error("Slack refused a reply: %s", error.response.get("error"))

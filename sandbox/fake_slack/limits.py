@@ -39,8 +39,9 @@ The upload URL itself (files.slack.com) is not a Web API method and is not limit
 
 A click's response_url is not a Web API method either, and no tier names it. Slack's interactivity
 docs allow each URL 5 uses within 30 minutes (modelled always, in state.py), and the rate-limit
-page's "posting messages: 1 per second, short bursts allowed" is taken to apply to what it shows in
-a channel: here the same per-channel budget as chat.postMessage (3 in any 3 s), counted apart.
+page's "posting messages: 1 per second, short bursts allowed" is taken to apply to the new messages
+it posts in a channel: here the same per-channel budget as chat.postMessage (3 in any 3 s), counted
+apart. Replacing the original message posts nothing new and is not limited here.
 """
 
 from __future__ import annotations

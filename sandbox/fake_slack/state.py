@@ -281,8 +281,8 @@ class Workspace:
 
     def respond(self, key: str, body: Params) -> Reply:
         """A POST to a response_url, as Slack answers it: 404 `expired_url` for one never handed out
-        or older than 30 minutes, `used_url` after its 5 uses; 429 past the channel's budget when the
-        rate limits are on."""
+        or older than 30 minutes, `used_url` after its 5 uses; with the rate limits on, 429 for a
+        new message past the channel's posting budget (a replacement posts nothing new)."""
         with self._lock:
             where = self._responses.get(key)
             now = self._seconds()
@@ -290,7 +290,13 @@ class Workspace:
                 return Reply(404, {"ok": False, "error": "expired_url"}, {})
             if where.uses >= RESPONSE_URL_USES:
                 return Reply(404, {"ok": False, "error": "used_url"}, {})
-            if self.rate_limits is not None:
+            failure = self.take_failure(RESPONSE_URL)
+            if failure is not None:
+                return self.failure_reply(failure)
+            posts_anew = body.get("response_type") == "in_channel" and not _truthy(
+                body.get("replace_original")
+            )
+            if self.rate_limits is not None and posts_anew:
                 wait = self.rate_limits.admit(RESPONSE_URL, self._dm_key(where.channel))
                 if wait is not None:
                     return Reply(429, {"ok": False, "error": "rate_limited"}, {"Retry-After": str(wait)})
@@ -302,19 +308,21 @@ class Workspace:
         """The rate limits' clock when they are on (a test's), else monotonic time."""
         return self.rate_limits.clock() if self.rate_limits is not None else time.monotonic()
 
-    def apply_response(self, channel: str, user: str, body: Params, *, message_ts: str | None = None) -> None:
+    def apply_response(
+        self, channel: str, user: str, body: Params, *, message_ts: str | None = None
+    ) -> Params | None:
         """Show an app's reply as Slack does: a slash command's ack body or a response_url POST.
         Ephemeral unless `response_type` is `in_channel`; `replace_original`/`delete_original`
-        act on the message the interaction came from."""
+        act on the message the interaction came from. The message shown (a copy), if any."""
         with self._lock:
             channel = self._resolve_channel(channel)
             original = self._messages.get(channel, {}).get(message_ts or "")
             if _truthy(body.get("delete_original")) and original is not None:
                 del self._messages[channel][original["ts"]]
-                return
+                return None
             fields = {k: v for k, v in body.items() if k in ("text", "blocks", "attachments")}
             if not fields:
-                return  # an empty acknowledgement shows nothing
+                return None  # an empty acknowledgement shows nothing
             if _truthy(body.get("replace_original")) and original is not None:
                 message = self._message(fields, channel, original["ts"])
                 if "thread_ts" in original:  # it keeps its place in a thread
@@ -322,10 +330,12 @@ class Workspace:
                 message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
                 self._store(channel, message)
             elif body.get("response_type") == "in_channel":
-                self._store(channel, self._message(fields, channel, self._next_ts()))
+                message = self._message(fields, channel, self._next_ts())
+                self._store(channel, message)
             else:
                 message = self._message(fields, channel, self._next_ts())
                 self._ephemeral.setdefault((channel, user), []).append(message)
+            return copy.deepcopy(message)
 
     def view(self, view_id: str) -> Params | None:
         return self._read(lambda: self._views.get(view_id))
@@ -386,7 +396,8 @@ class Workspace:
     ) -> None:
         """Refuse the next `times` calls of `method`: HTTP 429 (ratelimited, Retry-After), another
         HTTP status such as 500, or, when `error` is given, HTTP 200 with `ok: false` and that error.
-        Use the method name "upload" for the file upload URL."""
+        Use the method name "upload" for the file upload URL, "response_url" for a click's
+        response_url (any of them)."""
         self._check_method(method)
         if error is not None:
             failure = Failure(200, error, 0)
@@ -429,7 +440,7 @@ class Workspace:
 
     @staticmethod
     def _check_method(method: str) -> None:
-        if method not in _API and method != UPLOAD:
+        if method not in _API and method not in (UPLOAD, RESPONSE_URL):
             raise ValueError(f"the fake Slack has no method {method!r}")
 
     # ----- dispatch ------------------------------------------------------------------------------

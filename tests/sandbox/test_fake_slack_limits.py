@@ -213,11 +213,11 @@ def test_a_deactivated_account_cannot_be_messaged(fake: FakeSlack, client: WebCl
     assert client.users_info(user="U0GONE")["user"]["deleted"] is True
 
 
-def _respond(url: str, text: str) -> tuple[int, str, str | None]:
-    """POST to a response_url as slack_sdk's WebhookClient does: (status, body, Retry-After)."""
-    response = WebhookClient(url, timeout=5, retry_handlers=[]).send_dict(
-        {"replace_original": True, "text": text}
-    )
+def _respond(url: str, text: str, *, anew: bool = False) -> tuple[int, str, str | None]:
+    """POST to a response_url as slack_sdk's WebhookClient does, replacing the original or posting
+    `anew` in the channel: (status, body, Retry-After)."""
+    body = {"response_type": "in_channel", "text": text} if anew else {"replace_original": True, "text": text}
+    response = WebhookClient(url, timeout=5, retry_handlers=[]).send_dict(body)
     return response.status_code, response.body, response.headers.get("Retry-After", [None])[0]
 
 
@@ -237,7 +237,7 @@ def test_a_response_url_serves_five_uses_within_thirty_minutes(fake: FakeSlack, 
     assert [m["text"] for m in fake.messages(fake.dm_channel(USER))] == ["回答 4"]
 
 
-def test_response_urls_share_a_channels_posting_budget_apart_from_chat_post_message(
+def test_messages_posted_through_response_urls_have_a_channels_posting_budget(
     fake: FakeSlack, client: WebClient
 ) -> None:
     clock = Seconds()
@@ -245,12 +245,13 @@ def test_response_urls_share_a_channels_posting_budget_apart_from_chat_post_mess
     ts = client.chat_postMessage(channel=USER, text="質問")["ts"]
     urls = [fake.response_url(USER, USER, ts) for _ in range(POST_MESSAGE_PER_CHANNEL.calls + 1)]
     for url in urls[:-1]:
-        assert _respond(url, "置き換え")[0] == 200
-    status, body, wait = _respond(urls[-1], "多すぎ")
+        assert _respond(url, "置き換え")[0] == 200  # a replacement posts nothing new: not counted
+        assert _respond(url, "次の質問", anew=True)[0] == 200
+    status, body, wait = _respond(urls[-1], "多すぎ", anew=True)
     assert (status, body, wait) == (429, "rate_limited", "3")
     assert fake.ratelimited() == {"response_url": 1}
     # chat.postMessage into the same DM has its own window: still room for two more.
     client.chat_postMessage(channel=USER, text="次の質問")
     client.chat_postMessage(channel=USER, text="次の次")
     clock.now += 3
-    assert _respond(urls[-1], "間に合った")[0] == 200
+    assert _respond(urls[-1], "間に合った", anew=True)[0] == 200

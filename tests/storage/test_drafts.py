@@ -24,6 +24,7 @@ from storage import (
     save_answers,
     session_scope,
     start_draft,
+    swap_live_message,
 )
 from tests.storage.helpers import NOW, id_of, make_flow, only, race
 
@@ -233,3 +234,18 @@ def test_errors_and_reprs_never_show_answers(engine: Engine, flow_version: FlowV
         session.add(duplicate)
     assert "Hanako" not in str(raised.value)
     assert "1234" not in str(raised.value)
+
+
+def test_the_live_message_is_swapped_even_when_its_ts_is_unknown(
+    engine: Engine, flow_version: FlowVersionInfo
+) -> None:
+    """A question posted through a response_url has no ts that Slack told (None). It replaces the
+    live message as any other, and is handed back, ts unknown, when it is replaced in its turn."""
+    draft = _start(engine, flow_version)
+    assert swap_live_message(engine, id_of(draft), "D1", "1.000", "q1") is None
+    assert swap_live_message(engine, id_of(draft), "D1", None, "q2") == ("D1", "1.000")
+    assert swap_live_message(engine, id_of(draft), "D1", None, "q3") == ("D1", None)
+    assert swap_live_message(engine, id_of(draft), "D1", "2.000", None) == ("D1", None)
+    assert swap_live_message(engine, id_of(draft), "D1", "2.000", None) is None  # the same one
+    stored = get_draft(engine, id_of(draft))
+    assert (stored.live_channel, stored.live_ts, stored.live_question_id) == ("D1", "2.000", None)
