@@ -65,6 +65,8 @@ class Respondent:
     invited_after: float = math.nan  # seconds from the command to the invitation in the DM
     done_after: float = math.nan  # seconds from the command to the receipt
     waits: list[float] = field(default_factory=list)  # click → next question, seconds
+    first_wait: float = math.nan  # 回答を始める → the first question
+    receipt_wait: float = math.nan  # 送信 → the receipt in the DM (through the outbox)
     error: str | None = None
 
 
@@ -81,14 +83,17 @@ def answer_the_survey(
     seen = 0
     for _ in range(len(types) + 5):
         message, seen = slack.next_prompt(user, seen)
-        person.waits.append(time.monotonic() - clicked)
+        if math.isnan(person.first_wait):
+            person.first_wait = time.monotonic() - clicked
+        else:
+            person.waits.append(time.monotonic() - clicked)
         time.sleep(think)
         clicked = time.monotonic()
         question_id = question_id_of(message)
         if question_id is None:  # the review
             act(slack, sender, user, message, refs.SUBMIT)
             slack.wait_text(user, "受付番号", seen)
-            person.waits.append(time.monotonic() - clicked)
+            person.receipt_wait = time.monotonic() - clicked
             person.done_after = time.monotonic() - started
             return
         answer(slack, sender, user, message, types[question_id], LONGEST_PATH_ANSWERS[question_id])
@@ -100,6 +105,18 @@ def wait_for_invitation(slack: Any, user: str, started: float) -> float:
     return time.monotonic() - started
 
 
+def expected_answers() -> dict[str, Any]:
+    """What the bot stores for LONGEST_PATH_ANSWERS: each answer parsed by the engine, in order."""
+    from flows.engine import apply_answer
+    from flows.load import load_flow_file
+
+    flow = load_flow_file(SHIPPED_FLOW).flow
+    answers: dict[str, Any] = {}
+    for question_id, raw in LONGEST_PATH_ANSWERS.items():
+        answers = dict(apply_answer(flow, answers, question_id, raw).answers)
+    return answers
+
+
 def lost_answers(database_url: str, users: Sequence[str]) -> list[str]:
     """Whose submission is missing, or holds other answers than they gave (ids only)."""
     from sqlmodel import select
@@ -107,13 +124,14 @@ def lost_answers(database_url: str, users: Sequence[str]) -> list[str]:
     import storage
     from storage import Submission
 
+    expected = expected_answers()
     engine = storage.make_engine(database_url)
     try:
         with storage.session_scope(engine, read_only=True) as session:
             submitted = {s.user_id: s.answers for s in session.exec(select(Submission))}
     finally:
         engine.dispose()
-    return [user for user in users if submitted.get(user) != LONGEST_PATH_ANSWERS]
+    return [user for user in users if submitted.get(user) != expected]
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -176,6 +194,8 @@ def run_launch(
         lost = lost_answers(url, [p.user for p in people if p.error is None])
 
     waits = [w for p in people for w in p.waits]
+    firsts = [p.first_wait for p in people if not math.isnan(p.first_wait)]
+    receipts = [p.receipt_wait for p in people if not math.isnan(p.receipt_wait)]
     all_invited = [p.invited_after for p in people] + invited_after
     done = [p.done_after for p in people if not math.isnan(p.done_after)]
     print(
@@ -191,6 +211,11 @@ def run_launch(
         f"  click to next question: p50 {percentile(waits, 50) * 1e3:.0f} ms, "
         f"p99 {percentile(waits, 99) * 1e3:.0f} ms, worst {max(waits, default=math.nan) * 1e3:.0f} ms; "
         f"{sum(w > SLOW_SECONDS for w in waits)} of {len(waits)} over {SLOW_SECONDS:.0f} s"
+    )
+    print(
+        f"  回答を始める to the first question: p50 {percentile(firsts, 50) * 1e3:.0f} ms, worst "
+        f"{max(firsts, default=math.nan) * 1e3:.0f} ms; 送信 to the receipt (outbox): p50 "
+        f"{percentile(receipts, 50) * 1e3:.0f} ms, worst {max(receipts, default=math.nan) * 1e3:.0f} ms"
     )
     print(f"  429s from Slack: {dict(sorted(refused.items())) or 'none'}")
     print(f"  Web API calls: {dict(sorted(calls.items()))}")

@@ -169,7 +169,12 @@ def create_app(
         admin_channel=settings.admin_channel_id,
     )
     invitations = Invitations(
-        engine=engine, settings=settings, catalog=catalog, clock=the_clock, gateway=outbox_gateway
+        engine=engine,
+        settings=settings,
+        catalog=catalog,
+        clock=the_clock,
+        gateway=outbox_gateway,
+        nudge_outbox=lambda: outbox_timer.nudge(),  # the timer is made below, before any command
     )
     admin_posts = AdminPosts(
         engine=engine,
@@ -195,7 +200,7 @@ def create_app(
         worker_id,
         admin_channel_configured=bool(settings.admin_channel_id),
     )
-    outbox_timer = OutboxTimer(delivery.deliver_due, settings.outbox_interval_seconds)
+    outbox_timer = OutboxTimer(delivery.deliver_due, settings.outbox_interval_seconds, delivery.resume_in)
     drafts = DraftAccess(
         engine=engine, catalog=catalog, clock=the_clock, rules=rules, real_name=gateway.real_name
     )

@@ -37,6 +37,8 @@ BACKOFF_MAX_SECONDS = 3600
 UNDELIVERABLE_RETRY = timedelta(days=1)
 # After a 429 without a usable Retry-After, the rest of the round waits at least this long.
 RATE_LIMIT_MIN_PAUSE_SECONDS = 1.0
+# The timer comes back this long after held-back messages are due (the database's clock rounds).
+RESUME_MARGIN_SECONDS = 0.05
 
 
 class Undeliverable(Exception):
@@ -88,6 +90,7 @@ class OutboxDelivery:
         self._worker_id = worker_id
         self._admin_channel_configured = admin_channel_configured
         self._warned_unconfigured = False
+        self._resume_in: float | None = None
 
     def deliver_due(self, limit: int = 20) -> int:
         """Send up to `limit` due messages; the number delivered. Never raises for one bad message."""
@@ -108,18 +111,40 @@ class OutboxDelivery:
             limit=limit,
             kinds=kinds,
         )
-        delivered = 0
+        delivered, admin_pause = 0, 0.0
+        held_back: list[OutboxMessage] = []
+        self._resume_in = 0.0 if len(claimed) == limit else None  # more may be due at once
         for position, message in enumerate(claimed):
+            to_admin_channel = self._to_admin_channel(message)
+            if admin_pause and to_admin_channel:
+                held_back.append(message)
+                continue
             outcome = self._deliver(message)
-            if outcome.rate_limited_for is not None:
+            if outcome.rate_limited_for is None:
+                delivered += outcome.sent
+            elif to_admin_channel:
+                # Slack limits posts per channel: only the admin channel's messages wait.
+                admin_pause = outcome.rate_limited_for
+            else:
                 # Slack said to wait: the rest of the round would be refused too. Give it back,
                 # uncounted, for when Slack's Retry-After (or the shortest pause) has passed.
-                self._pause_round(claimed[position + 1 :], outcome.rate_limited_for)
-                break
-            delivered += outcome.sent
+                self._pause_round(claimed[position + 1 :] + held_back, outcome.rate_limited_for)
+                return delivered
+        if admin_pause:
+            self._pause_round(held_back, admin_pause)
         return delivered
 
+    def resume_in(self) -> float | None:
+        """Seconds until the last round's held-back messages are due (0: more were due than a round
+        takes), or None: the timer's own interval will do."""
+        return self._resume_in
+
+    def _to_admin_channel(self, message: OutboxMessage) -> bool:
+        sender = self._senders.get(message.kind)
+        return sender is not None and sender.to_admin_channel
+
     def _pause_round(self, unattempted: list[OutboxMessage], seconds: float) -> None:
+        self._resume_in = seconds if self._resume_in is None else min(self._resume_in, seconds)
         ids = [message.id for message in unattempted if message.id is not None]
         if not ids:
             return
@@ -196,9 +221,15 @@ class OutboxTimer:
     people's messages, and a nudge during a delivery runs one more round right after it.
     """
 
-    def __init__(self, deliver: Callable[[], object], interval: float) -> None:
+    def __init__(
+        self,
+        deliver: Callable[[], object],
+        interval: float,
+        resume_in: Callable[[], float | None] | None = None,
+    ) -> None:
         self._deliver = deliver
         self._interval = interval
+        self._resume_in = resume_in  # a round held back by Slack's limits comes again when they allow
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -220,13 +251,18 @@ class OutboxTimer:
             self._thread = None
 
     def _run(self) -> None:
+        wait = self._interval
         while not self._stop.is_set():
-            self._wake.wait(self._interval)
+            self._wake.wait(wait)
             self._wake.clear()
             if self._stop.is_set():
                 return
+            wait = self._interval
             try:
                 self._deliver()
+                resume = self._resume_in() if self._resume_in is not None else None
+                if resume is not None:
+                    wait = min(wait, resume + RESUME_MARGIN_SECONDS)
             except Exception as error:  # the database may be down for a moment: try again later
                 logger.error("outbox delivery failed: %s", type(error).__name__)
 

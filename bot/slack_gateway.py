@@ -129,7 +129,6 @@ class _ClickResponse:
     outbox looks for (post_once). Whatever the URL cannot do falls back to the Web API."""
 
     def __init__(self, clicked: Posted | None, urls: ResponseUrls | None) -> None:
-        self.clicked = clicked
         usable = clicked is not None and clicked.response_url and clicked.channel.startswith("D")
         self._clicked = clicked if usable and urls is not None else None
         self._urls = urls
@@ -222,7 +221,7 @@ class SlackGateway:
                 if live_for is not None and self._live_messages is not None:
                     replaced = self._live_messages(live_for, posted, live_question)
                     if replaced is not None and replaced not in (updated or set()):
-                        self._supersede(replaced, posted, response, updated or set())
+                        self._supersede(replaced, posted, updated or set())
             case Update(where, message):
                 if not (response and response.replace(where, message)):
                     target = self._with_ts(where)
@@ -268,18 +267,11 @@ class SlackGateway:
         response = self.client.chat_postMessage(channel=self.dm_channel(user_id), **message.as_kwargs())
         return Posted(str(response["channel"]), str(response["ts"]))
 
-    def _supersede(
-        self, replaced: Posted, posted: Posted, response: _ClickResponse | None, updated: set[Posted]
-    ) -> None:
-        """Collapse the draft's live message that `posted` replaces. One whose ts is unknown was
-        the clicked message itself when this batch rewrote that (a click is on the live message)."""
-        clicked = response.clicked if response is not None else None
-        if (
-            not replaced.ts
-            and clicked is not None
-            and clicked.channel == replaced.channel
-            and clicked in updated
-        ):
+    def _supersede(self, replaced: Posted, posted: Posted, updated: set[Posted]) -> None:
+        """Collapse the draft's live message that `posted` replaces. One whose ts is unknown (it
+        came through a response_url) was the message this batch rewrote in that DM, if it rewrote
+        one: a click, or a long-text modal, acts on the live message."""
+        if not replaced.ts and any(where.channel == replaced.channel for where in updated):
             return
         self._collapse(replaced, just_posted=posted)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import math
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from functools import partial
@@ -25,7 +27,7 @@ from bot.admin_post import ADMIN_SUMMARY, AdminPosts, admin_post_for
 from bot.app import Kikitori
 from bot.clock import Clock as BotClock
 from bot.masking import PHONE
-from bot.outbox import LEASE_SECONDS, OutboxDelivery, backoff_seconds
+from bot.outbox import LEASE_SECONDS, OutboxDelivery, OutboxTimer, Sender, backoff_seconds
 from bot.settings import Settings
 from bot.slack_client import make_outbox_client, make_web_client, worst_case_call_seconds
 from bot.slack_gateway import SlackGateway
@@ -232,6 +234,44 @@ def test_a_round_stops_at_slacks_rate_limit_and_puts_the_rest_back_uncounted(
     assert [row.attempts for row in outbox(engine)] == [2, 1, 1, 1, 1]
 
 
+def test_the_admin_channels_limit_holds_back_only_its_own_posts(
+    engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock
+) -> None:
+    """Slack limits chat.postMessage per channel: a 429 on the admin channel holds back the round's
+    other admin posts, not the DMs; the timer is told when to come back."""
+    for n in range(3):
+        submit_with_summary(engine, user_id=f"U0HOLD{n}")
+        enqueue(engine, "dm_note", {"user": f"U0HOLD{n}"}, f"dm_note:{n}", NOW)
+    the_clock = BotClock(SETTINGS.timezone, clock)
+    posts = AdminPosts(
+        engine=engine,
+        flow_for_version=partial(storage.load_flow, engine),
+        gateway=SlackGateway(client),
+        clock=the_clock,
+        channel=SETTINGS.admin_channel_id,
+    )
+
+    def send_note(payload: Any) -> None:
+        client.chat_postMessage(channel=payload["user"], text="お知らせ")
+
+    senders = {**posts.senders(), "dm_note": Sender(send_note)}
+    worker = OutboxDelivery(engine, senders, the_clock, "w1", admin_channel_configured=True)
+    fake.fail_next("chat.postMessage", status=429, retry_after=5)
+
+    assert worker.deliver_due() == 3  # the three DM notes
+    assert worker.resume_in() == 5
+    assert posted(fake) == []
+    admin_rows = [row for row in outbox(engine) if row.kind == ADMIN_SUMMARY]
+    assert [(row.attempts, row.next_attempt_at) for row in admin_rows] == [
+        (1, NOW + timedelta(seconds=5)),
+        (0, NOW + timedelta(seconds=5)),
+        (0, NOW + timedelta(seconds=5)),
+    ]
+    clock.advance(5)
+    assert worker.deliver_due() == 3 and len(posted(fake)) == 3
+    assert worker.resume_in() is None
+
+
 def test_a_connection_error_is_retried(
     engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock
 ) -> None:
@@ -388,3 +428,22 @@ def test_check_admin_channel_never_raises(fake: FakeSlack, client: WebClient) ->
     ]
     [warning] = check_admin_channel(SlackGateway(no_retry_client(dead_url())), ADMIN_CHANNEL, log)
     assert warning == f"could not check admin channel {ADMIN_CHANNEL} (URLError)"
+
+
+def test_the_timer_comes_back_when_held_back_messages_are_due() -> None:
+    """An hour's interval, but the round was held back for 0.1 s: the next round follows then."""
+    rounds: list[float] = []
+    both = threading.Event()
+
+    def deliver() -> None:
+        rounds.append(time.monotonic())
+        if len(rounds) == 2:
+            both.set()
+
+    timer = OutboxTimer(deliver, 3600, resume_in=lambda: 0.1 if len(rounds) == 1 else None).start()
+    try:
+        timer.nudge()
+        assert both.wait(5)
+    finally:
+        timer.stop()
+    assert rounds[1] - rounds[0] >= 0.1
