@@ -68,6 +68,7 @@ class Respondent:
     first_wait: float = math.nan  # 回答を始める → the first question
     receipt_wait: float = math.nan  # 送信 → the receipt in the DM (through the outbox)
     error: str | None = None
+    stage: str = "invitation"  # what the person was waiting for last
 
 
 def answer_the_survey(
@@ -77,6 +78,7 @@ def answer_the_survey(
     user = person.user
     invitation = slack.wait_text(user, INVITATION_TEXT, 0, INVITATION_WAIT_SECONDS)
     person.invited_after = time.monotonic() - started
+    person.stage = "question"
     time.sleep(think)
     clicked = time.monotonic()
     act(slack, sender, user, invitation, refs.START)
@@ -92,6 +94,7 @@ def answer_the_survey(
         question_id = question_id_of(message)
         if question_id is None:  # the review
             act(slack, sender, user, message, refs.SUBMIT)
+            person.stage = "receipt"
             slack.wait_text(user, "受付番号", seen)
             person.receipt_wait = time.monotonic() - clicked
             person.done_after = time.monotonic() - started
@@ -167,7 +170,7 @@ def run_launch(
                     answer_the_survey(slack, base, person, types, started, think)
                 except Exception as error:  # noqa: BLE001 - counted and reported below
                     person.error = type(error).__name__
-                    errors.append(f"{person.user}: {type(error).__name__}")
+                    errors.append(f"{person.user}: {type(error).__name__} waiting for the {person.stage}")
 
             def watch_the_others() -> None:
                 for user in others:
@@ -191,7 +194,8 @@ def run_launch(
                 thread.join()
             refused = slack.refused()
             calls = slack.call_counts()
-        lost = lost_answers(url, [p.user for p in people if p.error is None])
+        finished = [p.user for p in people if p.error is None]
+        lost = lost_answers(url, finished)
 
     waits = [w for p in people for w in p.waits]
     firsts = [p.first_wait for p in people if not math.isnan(p.first_wait)]

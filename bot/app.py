@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -124,8 +125,10 @@ def create_app(
     client: WebClient | None = None,
     outbox_client: WebClient | None = None,
     clock: Callable[[], datetime] = utc_now,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Kikitori:
-    """`clock` is the source of the time (aware UTC); tests and the sandbox move it."""
+    """`clock` is the source of the time (aware UTC); tests and the sandbox move it. `sleep` pauses
+    the Web API clients between retries; tests pass one that moves their clock instead."""
     keep_answers_out_of_logs()  # whoever configured logging, and at whatever level
     engine = engine or storage.make_engine(settings.database_url)
     storage.upgrade(engine)  # the default SQLite database is created on first run
@@ -147,14 +150,15 @@ def create_app(
         return Posted(channel, ts or "", live_of=draft_id)
 
     gateway = SlackGateway(
-        client or make_web_client(settings.slack_bot_token, settings.slack_api_url),
+        client or make_web_client(settings.slack_bot_token, settings.slack_api_url, sleep=sleep),
         dm_channels,
         live_messages=live_messages,
         superseded=superseded_message(),
         response_urls=ResponseUrls(response_url_origin(settings.slack_api_url)),
     )
     outbox_gateway = SlackGateway(
-        outbox_client or make_outbox_client(settings.slack_bot_token, settings.slack_api_url), dm_channels
+        outbox_client or make_outbox_client(settings.slack_bot_token, settings.slack_api_url, sleep=sleep),
+        dm_channels,
     )
     catalog = FlowCatalog(engine, settings.flow_file)
     rules = ReminderRules(settings.reminder_policy(), settings.calendar())

@@ -37,6 +37,7 @@ BACKOFF_MAX_SECONDS = 3600
 UNDELIVERABLE_RETRY = timedelta(days=1)
 # After a 429 without a usable Retry-After, the rest of the round waits at least this long.
 RATE_LIMIT_MIN_PAUSE_SECONDS = 1.0
+ADMIN_CHANNEL_GROUP = "(admin channel)"
 # The timer comes back this long after held-back messages are due (the database's clock rounds).
 RESUME_MARGIN_SECONDS = 0.05
 
@@ -111,27 +112,24 @@ class OutboxDelivery:
             limit=limit,
             kinds=kinds,
         )
-        delivered, admin_pause = 0, 0.0
+        delivered = 0
+        paused: dict[str, float] = {}  # group → seconds Slack asked it to wait
         held_back: list[OutboxMessage] = []
         self._resume_in = 0.0 if len(claimed) == limit else None  # more may be due at once
-        for position, message in enumerate(claimed):
-            to_admin_channel = self._to_admin_channel(message)
-            if admin_pause and to_admin_channel:
+        for message in claimed:
+            group = self._rate_group(message)
+            if group in paused:
                 held_back.append(message)
                 continue
             outcome = self._deliver(message)
             if outcome.rate_limited_for is None:
                 delivered += outcome.sent
-            elif to_admin_channel:
-                # Slack limits posts per channel: only the admin channel's messages wait.
-                admin_pause = outcome.rate_limited_for
             else:
-                # Slack said to wait: the rest of the round would be refused too. Give it back,
-                # uncounted, for when Slack's Retry-After (or the shortest pause) has passed.
-                self._pause_round(claimed[position + 1 :] + held_back, outcome.rate_limited_for)
-                return delivered
-        if admin_pause:
-            self._pause_round(held_back, admin_pause)
+                # Slack said to wait: the round's other messages of the same group would be refused
+                # too (the same methods into the same place); the others go on.
+                paused[group] = outcome.rate_limited_for
+        for group, seconds in paused.items():
+            self._pause_round([m for m in held_back if self._rate_group(m) == group], seconds)
         return delivered
 
     def resume_in(self) -> float | None:
@@ -139,9 +137,12 @@ class OutboxDelivery:
         takes), or None: the timer's own interval will do."""
         return self._resume_in
 
-    def _to_admin_channel(self, message: OutboxMessage) -> bool:
+    def _rate_group(self, message: OutboxMessage) -> str:
+        """Messages that spend the same part of Slack's budget: everything posted to the admin
+        channel (chat.postMessage is limited per channel), else each kind (an invitation opens a
+        DM, conversations.open at Tier 3; a receipt goes to a DM already open)."""
         sender = self._senders.get(message.kind)
-        return sender is not None and sender.to_admin_channel
+        return ADMIN_CHANNEL_GROUP if sender is not None and sender.to_admin_channel else message.kind
 
     def _pause_round(self, unattempted: list[OutboxMessage], seconds: float) -> None:
         self._resume_in = seconds if self._resume_in is None else min(self._resume_in, seconds)

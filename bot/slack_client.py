@@ -4,44 +4,45 @@ for the outbox, whose own retries with backoff must never outlast a claim's leas
 from __future__ import annotations
 
 import math
+import time
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+
+from bot.slack_retry import ConnectionRetry, RateLimitRetry, ServerErrorRetry, Sleep
 
 OUTBOX_TIMEOUT_SECONDS = 10
 OUTBOX_RETRY_PAUSE_SECONDS = 1.0
 
 
-def make_outbox_client(token: str | None, base_url: str) -> WebClient:
+def make_outbox_client(token: str | None, base_url: str, *, sleep: Sleep = time.sleep) -> WebClient:
     """For the outbox: Slack's refusals (429, 5xx) come back at once and the outbox retries later
-    with its own backoff; only a dropped connection is tried once more, after a fixed pause."""
+    with its own backoff; only a dropped connection is tried once more, after a fixed pause.
+    `sleep` pauses between attempts (tests pass one that moves their clock)."""
     return WebClient(
         token=token,
         base_url=base_url,
         timeout=OUTBOX_TIMEOUT_SECONDS,
         retry_handlers=[
-            ConnectionErrorRetryHandler(
-                max_retry_count=1,
-                interval_calculator=FixedValueRetryIntervalCalculator(OUTBOX_RETRY_PAUSE_SECONDS),
-            )
+            ConnectionRetry(1, sleep, FixedValueRetryIntervalCalculator(OUTBOX_RETRY_PAUSE_SECONDS)),
         ],
     )
 
 
-def make_web_client(token: str | None, base_url: str, *, timeout: int = 30) -> WebClient:
+def make_web_client(
+    token: str | None, base_url: str, *, timeout: int = 30, sleep: Sleep = time.sleep
+) -> WebClient:
+    """For people's actions, after the ack: retries a dropped connection, Slack's 429 (after its
+    Retry-After) and 5xx, pausing through `sleep`."""
     return WebClient(
         token=token,
         base_url=base_url,
         timeout=timeout,
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
+            ConnectionRetry(2, sleep),
+            RateLimitRetry(3, sleep),
+            ServerErrorRetry(2, sleep),
         ],
     )
 

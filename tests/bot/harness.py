@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from socketserver import ThreadingMixIn
 from typing import Any, TypeVar
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -47,6 +47,10 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+    def sleep(self, seconds: float) -> None:
+        """What the bot's Web API clients pause between retries: time on this clock, not real time."""
+        self.now += timedelta(seconds=seconds)
 
 
 @contextmanager
@@ -91,7 +95,7 @@ def settings_for(fake: FakeSlack) -> Settings:
 
 
 def build_bot(engine: Engine, fake: FakeSlack, clock: Clock) -> Kikitori:
-    return create_app(settings_for(fake), engine=engine, clock=clock)
+    return create_app(settings_for(fake), engine=engine, clock=clock, sleep=clock.sleep)
 
 
 def load_sample_departments(engine: Engine) -> None:

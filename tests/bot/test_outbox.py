@@ -52,6 +52,8 @@ class Clock:
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
 
+    sleep = advance  # the bot's Web API clients pause between retries on this clock
+
 
 class Crash(BaseException):
     """The process dies mid-delivery: nothing below the worker catches this."""
@@ -386,6 +388,23 @@ def test_one_outbox_call_with_its_retries_stays_well_inside_the_lease() -> None:
     assert worst_case_call_seconds(bounded) <= LEASE_SECONDS / 4
     # The interactive client sleeps as long as Slack's Retry-After says: it must never send the outbox.
     assert worst_case_call_seconds(make_web_client("xoxb-fake-token", "http://127.0.0.1:9/api/")) == math.inf
+
+
+def test_the_clients_pause_between_retries_through_the_sleep_they_are_given(fake: FakeSlack) -> None:
+    """Slack's Retry-After and the backoff after a 500 are waited through `sleep` (a test's clock),
+    never time.sleep; the call then goes through."""
+    slept: list[float] = []
+    client = make_web_client(fake.token, fake.base_url, sleep=slept.append)
+    fake.fail_next("chat.postMessage", status=429, retry_after=7)
+    fake.fail_next("chat.postMessage", status=500)
+    assert client.chat_postMessage(channel="U0SATO", text="こんにちは")["ok"]
+    assert len(slept) == 2
+    assert 7 <= slept[0] < 8  # Retry-After, and up to a second of jitter as slack_sdk adds
+    outbox_slept: list[float] = []
+    outbox_client = make_outbox_client(fake.token, dead_url(), sleep=outbox_slept.append)
+    with pytest.raises(OSError):
+        outbox_client.chat_postMessage(channel="U0SATO", text="こんにちは")
+    assert outbox_slept == [1.0]  # one retry of a dropped connection, after the fixed pause
 
 
 def test_the_bot_sends_its_outbox_with_the_bounded_client(bot: Kikitori) -> None:
