@@ -224,7 +224,8 @@ def run_launch(
     print(f"  429s from Slack: {dict(sorted(refused.items())) or 'none'}")
     print(f"  Web API calls: {dict(sorted(calls.items()))}")
     print(
-        f"  answers lost: {len(lost)} (submissions read back and compared: {len(people) - len(lost)} whole)"
+        f"  answers lost: {len(lost)} (the submissions of the {len(finished)} who finished, read back "
+        f"and compared: {len(finished) - len(lost)} whole)"
     )
     if errors:
         print(f"  errors: {len(errors)}, e.g. {errors[:3]}")

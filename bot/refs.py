@@ -13,8 +13,10 @@ superseded question) finds the draft at another version and changes nothing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from bot.replies import Posted
 
 ENCODING = "kk2"
 _SEPARATOR = "|"
@@ -162,17 +164,32 @@ class ProposedChange:
 
 @dataclass(frozen=True)
 class ModalRef:
-    """A modal's private_metadata: the draft reference and the message the modal was opened from."""
+    """A modal's private_metadata: the draft reference, the message the modal was opened from, and
+    the response_url of the click that opened it (the answer's echo and the next question go
+    through it; private_metadata comes back to the app only)."""
 
     ref: DraftRef
     flow_version_id: int
     channel: str | None = None
     ts: str | None = None
+    response_url: str | None = field(default=None, repr=False)
 
     def encode(self) -> str:
         return json.dumps(
-            {"ref": self.ref.encode(), "flow": self.flow_version_id, "channel": self.channel, "ts": self.ts}
+            {
+                "ref": self.ref.encode(),
+                "flow": self.flow_version_id,
+                "channel": self.channel,
+                "ts": self.ts,
+                "url": self.response_url,
+            }
         )
+
+    def origin(self) -> Posted | None:
+        """The question's message the modal was opened from, with that click's response_url."""
+        if not (self.channel and self.ts):
+            return None
+        return Posted(self.channel, self.ts, self.response_url)
 
     @classmethod
     def decode(cls, text: str | None) -> ModalRef | None:
@@ -185,7 +202,11 @@ class ModalRef:
         ref, flow = DraftRef.decode(data.get("ref")), data.get("flow")
         if ref is None or isinstance(flow, bool) or not isinstance(flow, int) or not 0 <= flow <= MAX_ID:
             return None
-        channel, ts = data.get("channel"), data.get("ts")
+        channel, ts, url = data.get("channel"), data.get("ts"), data.get("url")
         return cls(
-            ref, flow, channel if isinstance(channel, str) else None, ts if isinstance(ts, str) else None
+            ref,
+            flow,
+            channel if isinstance(channel, str) else None,
+            ts if isinstance(ts, str) else None,
+            url if isinstance(url, str) else None,
         )

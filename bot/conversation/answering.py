@@ -264,6 +264,7 @@ class Answering:
             draft.flow_version_id,
             posted.channel if posted else None,
             posted.ts if posted else None,
+            posted.response_url if posted else None,
         )
         out.open_view(
             trigger_id, long_text_modal(question, draft.answers.get(question.id), metadata.encode())
@@ -284,7 +285,7 @@ class Answering:
 
     def submit_long_text(self, actor: Actor, metadata: ModalRef, text: str) -> tuple[str | None, Replies]:
         """An error for the modal (kept open, text kept), or None when saved; and what to show."""
-        posted = Posted(metadata.channel, metadata.ts) if metadata.channel and metadata.ts else None
+        posted = metadata.origin()
         out = Replies(actor.user_id)
         found = self.drafts.question_of(actor, metadata.ref, posted, Replies(actor.user_id))
         if found is None:  # the modal says so itself, next to the text it keeps

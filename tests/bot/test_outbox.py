@@ -274,6 +274,34 @@ def test_the_admin_channels_limit_holds_back_only_its_own_posts(
     assert worker.resume_in() is None
 
 
+def test_a_kind_held_back_by_slack_does_not_hold_back_another(
+    engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock
+) -> None:
+    """Invitations refused (conversations.open, Tier 3) wait; receipts to open DMs go on."""
+    for n in range(3):
+        enqueue(engine, "invitation_like", {"user": f"U0INV{n}"}, f"invitation_like:{n}", NOW)
+        enqueue(engine, "receipt_like", {"user": f"U0REC{n}"}, f"receipt_like:{n}", NOW)
+
+    def send(payload: Any) -> None:
+        client.chat_postMessage(channel=payload["user"], text="お知らせ")
+
+    senders = {"invitation_like": Sender(send), "receipt_like": Sender(send)}
+    worker = OutboxDelivery(
+        engine, senders, BotClock(SETTINGS.timezone, clock), "w1", admin_channel_configured=True
+    )
+    fake.fail_next("chat.postMessage", status=429, retry_after=30)  # the first invitation's post
+
+    assert worker.deliver_due() == 3
+    rows = outbox(engine)
+    assert {row.kind for row in rows if row.status == OutboxStatus.SENT} == {"receipt_like"}
+    assert [(row.attempts, row.next_attempt_at) for row in rows if row.kind == "invitation_like"] == [
+        (1, NOW + timedelta(seconds=30)),
+        (0, NOW + timedelta(seconds=30)),
+        (0, NOW + timedelta(seconds=30)),
+    ]
+    assert worker.resume_in() == 30
+
+
 def test_a_connection_error_is_retried(
     engine: Engine, fake: FakeSlack, client: WebClient, clock: Clock
 ) -> None:

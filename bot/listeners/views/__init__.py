@@ -22,7 +22,7 @@ from bot import refs, texts
 from bot.listeners.carrying import carry
 from bot.listeners.payloads import actor_of, as_dict, element_value
 from bot.refs import ModalRef
-from bot.replies import Replies
+from bot.replies import Posted, Replies
 
 if TYPE_CHECKING:
     from bot.listeners import UseCases
@@ -57,7 +57,7 @@ def register(app: App, use_cases: UseCases) -> None:
             error, replies = saved.result(timeout=SAVE_DEADLINE_SECONDS)
         except Pending:
             refuse(texts.SLOW_SAVE_MODAL)
-            saved.add_done_callback(lambda late: _show_when_saved(use_cases, late))
+            saved.add_done_callback(lambda late: _show_when_saved(use_cases, late, metadata.origin()))
             return
         except SQLAlchemyError as failure:
             log.error("the database could not save a long answer: %s", type(failure).__name__)
@@ -68,7 +68,10 @@ def register(app: App, use_cases: UseCases) -> None:
             return
         ack()
         # After the ack, never before it: the app answers Slack only when this listener returns.
-        sending.submit(carry, use_cases, actor.user_id, None, lambda: replies)  # Slack may refuse
+        # Through the response_url of the click that opened the modal, as for any click.
+        sending.submit(
+            carry, use_cases, actor.user_id, metadata.origin(), lambda: replies
+        )  # Slack may refuse
 
     app.view(refs.LONG_TEXT_VIEW)(long_text)
 
@@ -97,11 +100,13 @@ def register(app: App, use_cases: UseCases) -> None:
     app.view(refs.STATUS_VIEW)(status_form)
 
 
-def _show_when_saved(use_cases: UseCases, saved: Future[tuple[str | None, Replies]]) -> None:
+def _show_when_saved(
+    use_cases: UseCases, saved: Future[tuple[str | None, Replies]], origin: Posted | None
+) -> None:
     try:
         error, replies = saved.result()
     except SQLAlchemyError as failure:
         log.error("the database could not save a long answer: %s", type(failure).__name__)
         return
     if error is None:
-        carry(use_cases, replies.user_id, None, lambda: replies)
+        carry(use_cases, replies.user_id, origin, lambda: replies)
