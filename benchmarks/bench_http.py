@@ -71,6 +71,7 @@ class BenchSlack(FakeSlack):
 
     def __init__(self, **options: Any) -> None:
         self._changed = threading.Condition()
+        self._shown = threading.local()  # what a response_url POST just showed, per server thread
         self._posted: dict[str, list[Params]] = {}  # channel → messages posted there, oldest first
         super().__init__(**options)
 
@@ -91,14 +92,25 @@ class BenchSlack(FakeSlack):
     def apply_response(
         self, channel: str, user: str, body: Params, *, message_ts: str | None = None
     ) -> Params | None:
-        """A message the bot posts through a click's response_url is seen like a chat.postMessage."""
+        # Called under the workspace's lock: only note what was shown; respond() publishes it.
         shown = super().apply_response(channel, user, body, message_ts=message_ts)
         posted_anew = body.get("response_type") == "in_channel" and not body.get("replace_original")
-        with self._changed:
-            if shown is not None and posted_anew:
-                self._posted.setdefault(self.dm_channel(user), []).append(shown)
-            self._changed.notify_all()
+        self._shown.message = (user, shown) if shown is not None and posted_anew else None
         return shown
+
+    def respond(self, key: str, body: Params) -> Reply:
+        """A message the bot posts through a click's response_url is seen like a chat.postMessage.
+        (The condition is taken here, outside the workspace's lock, in the same order as dispatch.)"""
+        self._shown.message = None
+        reply = super().respond(key, body)
+        posted = self._shown.message
+        if posted is not None:
+            user, message = posted
+            channel = self.dm_channel(user)
+            with self._changed:
+                self._posted.setdefault(channel, []).append(message)
+                self._changed.notify_all()
+        return reply
 
     def _wait(self, found: Callable[[], Any], timeout: float) -> Any:
         with self._changed:

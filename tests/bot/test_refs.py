@@ -29,6 +29,15 @@ def test_a_reference_survives_every_place_it_is_carried(
     assert ModalRef.decode(ModalRef(ref, 3, "D0CHANNEL", "1.2").encode()) == ModalRef(
         ref, 3, "D0CHANNEL", "1.2"
     )
+    url = "https://hooks.slack.com/actions/T0/1/abc"
+    modal = ModalRef.decode(ModalRef(ref, 3, "D0CHANNEL", "1.2", url).encode())
+    assert modal is not None and modal.response_url == url
+    origin = modal.origin()
+    assert origin is not None and (origin.channel, origin.ts, origin.response_url) == (
+        "D0CHANNEL",
+        "1.2",
+        url,
+    )
 
 
 @given(st.integers(0, 10**9), st.integers(0, 10**6), question_ids, answers)

@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 
 import storage
+from benchmarks.survey_answers import LONGEST_PATH_ANSWERS
 from bot import refs
 from bot.app import Kikitori
 from sandbox import slack_payloads as sr
 from sandbox.fake_slack import FakeSlack
-from tests.bot.harness import Clock, Person, start_and_answer_org
+from tests.bot.harness import Clock, Person, answer_with, start_and_answer_org
 
 
 def methods_since(fake: FakeSlack, start: int) -> list[str]:
@@ -110,3 +111,38 @@ def test_a_launch_of_clicks_spends_no_web_api_call_under_slacks_limits(
         person.question("q1_title")
     assert methods_since(fake_slack, start) == []
     assert fake_slack.ratelimited() == {}
+
+
+def test_a_long_text_modal_spends_only_its_views_open(bot: Kikitori, respondent: Person) -> None:
+    """The modal's answer is echoed and the next question posted through the response_url of the
+    click that opened the modal (kept in the modal's private_metadata)."""
+    flow = bot.catalog.current
+    start = start_and_answer_org(respondent)
+    long_text = next(q for q in flow.questions if q.type == "long_text")
+    plan = dict(LONGEST_PATH_ANSWERS)
+    fake = respondent.fake
+    message = start
+    while True:  # answer up to the first long-text question
+        question_id = next(
+            block["block_id"].split("|")[3]
+            for block in message["blocks"]
+            if (block.get("block_id") or "").endswith("|input")
+        )
+        if question_id == long_text.id:
+            break
+        before = len(respondent.messages())
+        answer_with(respondent, message, flow.by_id[question_id].type, plan[question_id])
+        message = respondent.wait_for_message(
+            lambda m: any((b.get("block_id") or "").endswith("|input") for b in m.get("blocks") or []),
+            after=before,
+        )
+    start_calls = len(fake.calls)
+    before = len(respondent.messages())
+    answer_with(respondent, message, "long_text", plan[long_text.id])
+    respondent.wait_for_message(
+        lambda m: any((b.get("block_id") or "").endswith("|input") for b in m.get("blocks") or []),
+        after=before,
+    )
+    assert methods_since(fake, start_calls) == ["views.open"]
+    echo = echo_of(respondent, message)  # the question, answered, without its button
+    assert not any((b.get("block_id") or "").endswith("|input") for b in echo["blocks"])
