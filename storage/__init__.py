@@ -66,6 +66,7 @@ from storage.reminder_fields import ReminderFields, reminder_columns, reminder_f
 from storage.reminders import (
     Chased,
     Invited,
+    Settlement,
     claim_due_reminders,
     count_outstanding,
     find_chased,
@@ -74,6 +75,7 @@ from storage.reminders import (
     outstanding,
     release_claim,
     settle_reminder,
+    settle_reminders,
     snooze,
 )
 from storage.retention import (
@@ -170,6 +172,8 @@ __all__ = [
     "outstanding",
     "release_claim",
     "settle_reminder",
+    "settle_reminders",
+    "Settlement",
     "snooze",
     "Department",
     "DepartmentImportError",

@@ -7,7 +7,7 @@ same notification from being enqueued twice.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -60,6 +60,32 @@ def enqueue(
         .returning(col(OutboxMessage.id))
     )
     return target.exec(statement).scalar_one_or_none() is not None
+
+
+def enqueue_all(session: Session, notifications: Sequence[Notification], now: datetime) -> int:
+    """Store the messages in one INSERT, each unless one with its dedupe_key exists; how many were
+    stored. Inside the caller's unit of work."""
+    if not notifications:
+        return 0
+    rows = [
+        {
+            "kind": n.kind,
+            "payload": dict(n.payload),
+            "dedupe_key": n.dedupe_key,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for n in {n.dedupe_key: n for n in notifications}.values()  # one row per key: ON CONFLICT
+    ]
+    statement = (
+        dialect_insert(session, OutboxMessage)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(col(OutboxMessage.id))
+    )
+    return len(session.exec(statement).all())
 
 
 def claim_due(

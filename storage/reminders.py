@@ -20,7 +20,7 @@ from sqlmodel import col, select, update
 from storage.db import session_scope
 from storage.drafts import select_open
 from storage.models import Draft, DraftStatus, Invitation, InvitationStatus
-from storage.outbox import Notification, enqueue
+from storage.outbox import Notification, enqueue, enqueue_all
 from storage.reminder_fields import ReminderFields, reminder_columns, reminder_fields_of
 
 Kind = Literal["draft", "invitation"]
@@ -121,8 +121,40 @@ def settle_reminder(
     Only while the claim is still `worker_id`'s and nothing happened since the claim (no answer,
     no snooze): otherwise nothing is changed and False is returned; the next sweep looks again.
     """
+    settlement = Settlement(chased, next_reminder_at, reminder, tuple(notifications))
+    return settle_reminders(engine, [settlement], worker_id=worker_id, now=now)[0]
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What the sweep decided for one claimed row: its next due time, the policy's new state (None:
+    unchanged) and the messages to enqueue."""
+
+    chased: Chased
+    next_reminder_at: datetime | None
+    reminder: ReminderFields | None = None
+    notifications: tuple[Notification, ...] = ()
+
+
+def settle_reminders(
+    engine: Engine, settlements: Sequence[Settlement], *, worker_id: str, now: datetime
+) -> list[bool]:
+    """Settle a sweep's claimed batch in one transaction (one commit, not one per row): each row's
+    UPDATE guarded as in settle_reminder (a row acted on since its claim is left alone: False),
+    then the messages of the rows settled, in one INSERT."""
+    if not settlements:
+        return []
+    with session_scope(engine) as session:
+        settled = [session.exec(_settle_statement(one, worker_id)).rowcount == 1 for one in settlements]
+        due = [n for one, ok in zip(settlements, settled, strict=True) if ok for n in one.notifications]
+        enqueue_all(session, due, now)
+    return settled
+
+
+def _settle_statement(settlement: Settlement, worker_id: str) -> Any:
+    chased, reminder = settlement.chased, settlement.reminder
     model = _MODELS[chased.kind]
-    statement = (
+    return (
         update(model)
         .where(
             model.id == chased.id,
@@ -132,18 +164,12 @@ def settle_reminder(
         )
         .values(
             **(reminder_columns(chased.reminder, reminder) if reminder else {}),
-            next_reminder_at=next_reminder_at,
+            next_reminder_at=settlement.next_reminder_at,
             reminder_claimed_by=None,
             reminder_claimed_until=None,
         )
         .execution_options(synchronize_session=False)
     )
-    with session_scope(engine) as session:
-        if session.exec(statement).rowcount != 1:
-            return False
-        for notification in notifications:
-            enqueue(session, notification.kind, notification.payload, notification.dedupe_key, now)
-        return True
 
 
 def release_claim(engine: Engine, chased: Chased, *, worker_id: str) -> None:

@@ -67,29 +67,31 @@ class Reminders:
         claimed = storage.claim_due_reminders(
             self.engine, worker_id=self.worker_id, now=now, lease_seconds=LEASE_SECONDS, limit=limit
         )
-        reminded = escalated = 0
+        decided: list[tuple[storage.Settlement, str | None]] = []
         for chased in claimed:
             try:
-                action = self._settle(chased, now)
+                decided.append(self._decide(chased, now))
             except Exception as error:  # one bad row must not hold up the others
                 log.error("reminder sweep failed on %s %s: %s", chased.kind, chased.id, type(error).__name__)
                 storage.release_claim(self.engine, chased, worker_id=self.worker_id)
-                continue
-            reminded += action == "remind"
-            escalated += action == "escalate"
-        result = SweepResult(claimed=len(claimed), reminded=reminded, escalated=escalated)
+        # The batch in one transaction; if it fails, the claims lapse and a later sweep retries.
+        settled = storage.settle_reminders(
+            self.engine, [settlement for settlement, _ in decided], worker_id=self.worker_id, now=now
+        )
+        actions = [action for (_, action), ok in zip(decided, settled, strict=True) if ok]
+        result = SweepResult(
+            claimed=len(claimed), reminded=actions.count("remind"), escalated=actions.count("escalate")
+        )
         if claimed:
             log.info("reminder sweep: %s claimed, %s reminded, %s escalated", *vars(result).values())
         return result
 
-    def _settle(self, chased: Chased, now: datetime) -> str | None:
-        step = self.rules.due(chased.reminder, chased.due_date, now)  # the policy, asked once per row
+    def _decide(self, chased: Chased, now: datetime) -> tuple[storage.Settlement, str | None]:
+        """What the policy says for one claimed row (asked once per row), and the action it is."""
+        step = self.rules.due(chased.reminder, chased.due_date, now)
         if step is None:
             next_at = self.rules.next_due(chased.reminder, chased.due_date, now)
-            storage.settle_reminder(
-                self.engine, chased, worker_id=self.worker_id, next_reminder_at=next_at, now=now
-            )
-            return None
+            return storage.Settlement(chased, next_at), None
         if step.kind == "remind":
             decided = self.rules.reminded(chased.reminder, chased.due_date, now)
             notification = Notification(
@@ -110,16 +112,8 @@ class Reminders:
                 },
                 f"{ESCALATION}:{chased.kind}:{chased.id}",
             )
-        settled = storage.settle_reminder(
-            self.engine,
-            chased,
-            worker_id=self.worker_id,
-            next_reminder_at=decided.next_reminder_at,
-            reminder=decided.fields,
-            notifications=[notification],
-            now=now,
-        )
-        return step.kind if settled else None
+        settlement = storage.Settlement(chased, decided.next_reminder_at, decided.fields, (notification,))
+        return settlement, step.kind
 
     # --- delivering (outbox senders) -----------------------------------------------------------
 

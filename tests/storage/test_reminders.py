@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlmodel import col, select, update
 
 from storage import (
@@ -21,6 +21,7 @@ from storage import (
     Notification,
     OutboxMessage,
     ReminderFields,
+    Settlement,
     cancel_draft,
     claim_due_reminders,
     count_outstanding,
@@ -33,6 +34,7 @@ from storage import (
     save_answers,
     session_scope,
     settle_reminder,
+    settle_reminders,
     snooze,
     start_draft,
     submit_draft,
@@ -313,6 +315,42 @@ def test_activity_after_the_claim_makes_settle_fail_and_enqueue_nothing(
     assert stored.next_reminder_at == LATER
     [again] = _claim(engine, "w2", at=LATER)
     assert again.last_activity_at == LATER
+
+
+def test_a_batch_is_settled_in_one_transaction_skipping_rows_acted_on_since_the_claim(
+    engine: Engine, flow_version: FlowVersionInfo
+) -> None:
+    drafts = [_start(engine, flow_version, user_id=f"U{n}") for n in range(3)]
+    claimed = _claim(engine, "w1")
+    assert sorted(c.id for c in claimed) == sorted(id_of(d) for d in drafts)
+    answered = next(c for c in claimed if c.id == id_of(drafts[1]))
+    save_answers(  # the person answers between the claim and the settle
+        engine,
+        answered.id,
+        expected_version=drafts[1].version,
+        answers={"name": "新潟 花子"},
+        current_question_id="role",
+        now=LATER,
+        reminder=ReminderFields(last_activity_at=LATER),
+        next_reminder_at=LATER,
+    )
+    commits: list[object] = []
+    event.listen(engine, "commit", commits.append)
+    settlements = [
+        Settlement(c, TOMORROW, _with(c, {"reminders_sent": 1, "last_reminder_at": NOW}), (_reminder(c),))
+        for c in claimed
+    ]
+    settled = settle_reminders(engine, settlements, worker_id="w1", now=NOW)
+
+    assert settled == [c.id != answered.id for c in claimed]
+    assert len(commits) == 1
+    assert sorted(m.payload["id"] for m in _outbox(engine)) == sorted(
+        c.id for c in claimed if c.id != answered.id
+    )
+    for c in claimed:
+        stored = get_draft(engine, c.id)
+        assert stored.reminders_sent == (0 if c.id == answered.id else 1)
+    assert settle_reminders(engine, [], worker_id="w1", now=NOW) == []
 
 
 def test_a_snooze_after_the_claim_makes_settle_fail(engine: Engine) -> None:

@@ -10,8 +10,8 @@ nothing due is left in the database (or N times with --rounds) and prints one JS
 sweeps claimed and reminded and how many outbox messages this process delivered. --sweep-limit
 makes each sweep claim fewer rows than its default 200, so that processes race for many small claims.
 
---hang-in-settle N: the first N reminders are settled, the next one stops for good inside its
-settle transaction (after the UPDATE, before the commit). --hang-before-post N: the first N Slack
+--hang-in-settle N: the first N batches of reminders are settled, the next one stops for good
+inside its settle transaction (after the UPDATEs, before the commit). --hang-before-post N: the first N Slack
 posts go out, the next one stops just before posting. Either touches MARKER when it stops, for the
 test to SIGKILL the process there.
 """
@@ -77,18 +77,19 @@ def hang(marker: Path) -> NoReturn:
 
 
 def hang_in_settle(after: int, marker: Path) -> None:
-    """storage.settle_reminder enqueues inside its transaction: stop there on call after + 1."""
-    real = storage.reminders.enqueue
+    """storage.settle_reminders enqueues a batch's messages inside its transaction, after the
+    UPDATEs: stop there on call after + 1."""
+    real = storage.reminders.enqueue_all
     calls = 0
 
-    def enqueue(*args: Any, **kwargs: Any) -> bool:
+    def enqueue_all(*args: Any, **kwargs: Any) -> int:
         nonlocal calls
         calls += 1
         if calls > after:
             hang(marker)
         return real(*args, **kwargs)
 
-    storage.reminders.enqueue = enqueue
+    storage.reminders.enqueue_all = enqueue_all
 
 
 def hang_before_post(bot: Kikitori, after: int, marker: Path) -> None:

@@ -198,21 +198,25 @@ def test_a_process_killed_mid_sweep_delays_its_reminders_until_its_lease_ends(
     due_users = seed(engine, DUE_DRAFTS)
     (tmp_path / "go").touch()
     marker = tmp_path / "stopped"
-    # It claims all 60, settles 10 and stops inside the 11th settle's transaction: killed there.
-    killed = spawn(tmp_path, "killed", db_url, fake, NOW, "--hang-in-settle=10", f"--marker={marker}")
+    # Sweeping 20 at a time, it settles one batch, claims the next 20 and stops inside their
+    # settle transaction (the UPDATEs done, not committed): killed there.
+    killed = spawn(
+        tmp_path, "killed", db_url, fake, NOW, "--sweep-limit=20", "--hang-in-settle=1", f"--marker={marker}"
+    )
     wait_for([marker], [killed])
     killed.kill()
-    assert drafts_claimed(engine) == DUE_DRAFTS - 10  # the 11th settle was rolled back with the kill
-    assert reminder_messages(engine) == Counter({(OutboxStatus.PENDING, None): 10})
-    assert reminders_received(fake) == Counter()
+    assert drafts_claimed(engine) == 20  # the second batch's settle was rolled back with the kill
+    assert reminder_messages(engine) == Counter({(OutboxStatus.SENT, None): 20})  # the first batch's
+    assert len(reminders_received(fake)) == 20
 
-    # Within the lease, another process sends what was settled and leaves the claimed rows alone.
+    # Within the lease, another process reminds the 20 nobody had claimed and leaves the 20 claimed
+    # rows alone.
     within = spawn(tmp_path, "within", db_url, fake, NOW + timedelta(seconds=60), "--rounds=1").result()
-    assert (within["claimed"], within["delivered"]) == (0, 10)
-    assert drafts_claimed(engine) == DUE_DRAFTS - 10
+    assert (within["claimed"], within["reminded"], within["delivered"]) == (20, 20, 20)
+    assert drafts_claimed(engine) == 20
 
     after = spawn(tmp_path, "after", db_url, fake, AFTER_THE_LEASES).result()
-    assert (after["claimed"], after["reminded"], after["delivered"]) == (50, 50, 50)
+    assert (after["claimed"], after["reminded"], after["delivered"]) == (20, 20, 20)
     assert_reminded_once(engine, fake, due_users)
 
 
