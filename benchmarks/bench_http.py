@@ -359,6 +359,7 @@ def run_together(work: Sequence[Callable[[], object]], ready: Callable[[], objec
 class Figures:
     sent: list[Sent]
     cpu: Cpu  # used during the run
+    web_api_calls: dict[str, int] | None = None  # by method, during the run (the bot's only)
 
     @property
     def requests(self) -> int:
@@ -429,6 +430,13 @@ def print_figures(database: str, bot: Figures, bare: Figures) -> None:
         f"{'':<11}bot run, CPU s over {bot.seconds:.1f} s: server {cpu.server:.1f} (database included), "
         f"fake Slack {cpu.slack:.1f}, load generator {cpu.load:.1f}"
     )
+    if bot.web_api_calls is not None:
+        total = sum(bot.web_api_calls.values())
+        print(
+            f"{'':<11}Web API calls: {total / bot.requests:.2f} per request "
+            f"({dict(sorted(bot.web_api_calls.items()))}); database round trips per answer click: "
+            "3 on PostgreSQL (tests/bot/test_round_trips.py)"
+        )
 
 
 # --- CPU time, from /proc (Linux; NaN elsewhere) --------------------------------------------------
@@ -605,6 +613,7 @@ def bench_database(
     with http_server("bot", env) as (base, pid):
         warm_up(base)
         senders = [TimedSender(base) for _ in users]
+        calls_before = slack.call_counts()
         before = cpu_now([pid, *database_pids], slack_pid)
         run_together(
             [partial(respond, slack, s, u, types) for s, u in zip(senders, users, strict=True)],
@@ -613,6 +622,9 @@ def bench_database(
         bot = Figures(
             [sent for s in senders for sent in s.sent], cpu_now([pid, *database_pids], slack_pid) - before
         )
+        calls = Counter(slack.call_counts())
+        calls.subtract(calls_before)
+        bot.web_api_calls = {method: n for method, n in calls.items() if n}
 
     with http_server("bare", env) as (base, pid):
         warm_up(base)
