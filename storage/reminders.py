@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Engine, func, or_
-from sqlmodel import col, select, update
+from sqlalchemy import Engine, cast, column, func, or_, values
+from sqlmodel import Session, col, select, update
 
 from storage.db import session_scope
 from storage.drafts import select_open
@@ -145,10 +145,68 @@ def settle_reminders(
     if not settlements:
         return []
     with session_scope(engine) as session:
-        settled = [session.exec(_settle_statement(one, worker_id)).rowcount == 1 for one in settlements]
+        if engine.dialect.name == "postgresql":
+            done = _settle_in_sets(session, settlements, worker_id)
+            settled = [(one.chased.kind, one.chased.id) in done for one in settlements]
+        else:  # SQLite: statements are local calls, not round trips; one per row costs little
+            settled = [session.exec(_settle_statement(one, worker_id)).rowcount == 1 for one in settlements]
         due = [n for one, ok in zip(settlements, settled, strict=True) if ok for n in one.notifications]
         enqueue_all(session, due, now)
     return settled
+
+
+def _settle_in_sets(
+    session: Session, settlements: Sequence[Settlement], worker_id: str
+) -> set[tuple[Kind, int]]:
+    """PostgreSQL: one `UPDATE … FROM (VALUES …)` per kind of row and set of columns the policy
+    changed (a handful per batch, not one per row), each row guarded as in settle_reminder; the
+    rows settled, by the ids the statements return."""
+    groups: dict[tuple[Kind, tuple[str, ...]], list[tuple[Settlement, dict[str, Any]]]] = {}
+    for one in settlements:
+        changed = reminder_columns(one.chased.reminder, one.reminder) if one.reminder else {}
+        groups.setdefault((one.chased.kind, tuple(sorted(changed))), []).append((one, changed))
+    done: set[tuple[Kind, int]] = set()
+    for (kind, names), rows in groups.items():
+        model = _MODELS[kind]
+        table = model.__table__
+        settable = ("next_reminder_at", *names)
+        settled_rows = values(
+            column("id", table.c.id.type),
+            column("guard", table.c.last_activity_at.type),
+            *(column(name, table.c[name].type) for name in settable),
+            name="settled",
+        ).data(
+            [
+                (
+                    one.chased.id,
+                    one.chased.last_activity_at,
+                    one.next_reminder_at,
+                    *(changed[n] for n in names),
+                )
+                for one, changed in rows
+            ]
+        )
+        # A column of NULLs in VALUES is text to PostgreSQL: each is cast to its column's type.
+        statement = (
+            update(model)
+            .where(
+                model.id == settled_rows.c.id,
+                model.status == _ACTIVE[kind],
+                model.reminder_claimed_by == worker_id,
+                model.last_activity_at == cast(settled_rows.c.guard, table.c.last_activity_at.type),
+            )
+            .values(
+                {
+                    **{name: cast(settled_rows.c[name], table.c[name].type) for name in settable},
+                    "reminder_claimed_by": None,
+                    "reminder_claimed_until": None,
+                }
+            )
+            .returning(model.id)
+            .execution_options(synchronize_session=False)
+        )
+        done.update((kind, row_id) for row_id in session.exec(statement).scalars())
+    return done
 
 
 def _settle_statement(settlement: Settlement, worker_id: str) -> Any:
