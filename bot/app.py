@@ -146,8 +146,8 @@ def create_app(
         replaced = storage.swap_live_message(engine, draft_id, posted.channel, posted.ts or None, question_id)
         if replaced is None:
             return None
-        channel, ts = replaced
-        return Posted(channel, ts or "", live_of=draft_id)
+        channel, ts, asked = replaced
+        return Posted(channel, ts or "", live_of=draft_id, live_question=asked)
 
     gateway = SlackGateway(
         client or make_web_client(settings.slack_bot_token, settings.slack_api_url, sleep=sleep),

@@ -20,7 +20,7 @@ from bot.replies import Posted
 
 ENCODING = "kk2"
 _SEPARATOR = "|"
-_NO_QUESTION = "-"
+NO_QUESTION = "-"  # the review, and what concerns the whole draft
 
 ACTION_PREFIX = "kk_"  # every action id and callback id below starts with it
 ANSWER = "kk_answer"  # elements that answer at once: radio, select, pickers, Enter in a text input
@@ -78,7 +78,7 @@ class DraftRef:
 
     draft_id: int
     version: int
-    question_id: str = _NO_QUESTION
+    question_id: str = NO_QUESTION
 
     def encode(self) -> str:
         return _SEPARATOR.join((ENCODING, str(self.draft_id), str(self.version), self.question_id))

@@ -18,12 +18,14 @@ class Posted:
     can post there), so it is never shown or compared: the same message is the same Posted.
 
     A draft's live message posted through a response_url has no ts that Slack told (""); it is
-    `live_of` that draft, and the gateway finds it in the DM when it must change it."""
+    `live_of` that draft, asking `live_question` (None: the review), and the gateway finds it in the
+    DM by those when it must change it."""
 
     channel: str
     ts: str
     response_url: str | None = field(default=None, compare=False, repr=False)
     live_of: int | None = field(default=None, compare=False, repr=False)
+    live_question: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

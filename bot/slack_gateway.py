@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
-from bot.refs import DraftRef
+from bot.refs import NO_QUESTION, DraftRef
 from bot.rendering.elements import Message
 from bot.replies import OpenView, Posted, PublishHome, Replies, Reply, Say, Tell, Update, Upload
 
@@ -157,13 +157,17 @@ class _ClickResponse:
         return True
 
 
-def _offers_elements_of(message: Mapping[str, Any], draft_id: int) -> bool:
-    """Whether a message still has inputs or buttons of the draft (a question or review not yet
-    answered, collapsed or echoed)."""
+def _asks(message: Mapping[str, Any], draft_id: int, question_id: str | None) -> bool:
+    """Whether a message still has inputs or buttons of the draft for that question (None: the
+    review): a question or review not yet answered, collapsed or echoed."""
     for block in message.get("blocks") or []:
         if block.get("type") in ("actions", "input"):
             ref = DraftRef.decode(block.get("block_id"))
-            if ref is not None and ref.draft_id == draft_id:
+            if (
+                ref is not None
+                and ref.draft_id == draft_id
+                and ref.question_id == (question_id or NO_QUESTION)
+            ):
                 return True
     return False
 
@@ -287,16 +291,16 @@ class SlackGateway:
 
     def _with_ts(self, where: Posted, *, just_posted: Posted | None = None) -> Posted | None:
         """`where` with its ts. A draft's live message posted through a response_url has none that
-        Slack told: it is the newest message in the DM that still offers that draft's elements
-        (one conversations.history, Tier 3, only then), other than the one `just_posted` to
-        replace it (the newest of them, when it too went through a response_url)."""
+        Slack told: it is the newest message in the DM that still asks that draft's question (one
+        conversations.history, Tier 3, only then), other than the one `just_posted` to replace it
+        (the newest of them, when it too went through a response_url)."""
         if where.ts or where.live_of is None:
             return where if where.ts else None
         besides = just_posted.ts if just_posted is not None else ""
         to_skip = 1 if just_posted is not None and not just_posted.ts else 0
         page = self.client.conversations_history(channel=where.channel, limit=LIVE_SEARCH_MESSAGES)
         for message in page.get("messages") or []:  # newest first
-            if message.get("ts") == besides or not _offers_elements_of(message, where.live_of):
+            if message.get("ts") == besides or not _asks(message, where.live_of, where.live_question):
                 continue
             if to_skip:
                 to_skip -= 1

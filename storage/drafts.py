@@ -236,23 +236,26 @@ def latest_draft_id(engine: Engine, *, team_id: str, user_id: str, flow_id: str)
 
 def swap_live_message(
     engine: Engine, draft_id: int, channel: str, ts: str | None, question_id: str | None = None
-) -> tuple[str, str | None] | None:
+) -> tuple[str, str | None, str | None] | None:
     """Make (channel, ts) the draft's live message (asking `question_id`; None: the review); the
-    one it replaces, if any and different. A None `ts` is a message whose ts Slack did not tell
-    (posted through a response_url); the one replaced may be such a message too. The row is locked, so two messages posted at once for
+    one it replaces, if any and different: (channel, ts, the question it asked). A None `ts` is a
+    message whose ts Slack did not tell (posted through a response_url); the one replaced may be such
+    a message too, and its question then tells it apart in the DM. The row is locked, so two messages posted at once for
     one draft cannot both replace the same older one and both stay live."""
     if engine.dialect.name != "postgresql":
         return _swap_live_message_locally(engine, draft_id, channel, ts, question_id)
     # One statement (one round trip): the old values are read under the UPDATE's own row lock, by a
     # subquery FOR UPDATE, which sees the newest version of the row when two swaps meet.
-    old = select(Draft.id, Draft.live_channel, Draft.live_ts).where(col(Draft.id) == draft_id)
+    old = select(Draft.id, Draft.live_channel, Draft.live_ts, Draft.live_question_id).where(
+        col(Draft.id) == draft_id
+    )
     old = old.with_for_update()
     old_row = old.subquery("old")
     statement = (
         update(Draft)
         .where(col(Draft.id) == old_row.c.id)
         .values(live_channel=channel, live_ts=ts, live_question_id=question_id)
-        .returning(old_row.c.live_channel, old_row.c.live_ts)
+        .returning(old_row.c.live_channel, old_row.c.live_ts, old_row.c.live_question_id)
         .execution_options(synchronize_session=False)
     )
     with session_scope(engine, one_statement=True) as session:
@@ -260,15 +263,16 @@ def swap_live_message(
     if (
         previous is None
         or previous[0] is None
-        or (previous[1] is not None and tuple(previous) == (channel, ts))
+        or (previous[1] is not None and tuple(previous[:2]) == (channel, ts))
     ):
         return None
-    return str(previous[0]), None if previous[1] is None else str(previous[1])
+    asked = None if previous[2] is None else str(previous[2])
+    return str(previous[0]), None if previous[1] is None else str(previous[1]), asked
 
 
 def _swap_live_message_locally(
     engine: Engine, draft_id: int, channel: str, ts: str | None, question_id: str | None
-) -> tuple[str, str | None] | None:
+) -> tuple[str, str | None, str | None] | None:
     """SQLite's RETURNING cannot name the FROM clause: read, then write, under its write lock
     (BEGIN IMMEDIATE), which is local and costs no round trip."""
     with session_scope(engine) as session:
@@ -276,6 +280,7 @@ def _swap_live_message_locally(
         if draft is None:
             return None
         previous = (draft.live_channel, draft.live_ts)
+        previous_question = draft.live_question_id
         session.exec(
             update(Draft)
             .where(col(Draft.id) == draft_id)
@@ -284,4 +289,4 @@ def _swap_live_message_locally(
         )
     if previous[0] is None or (previous[1] is not None and previous == (channel, ts)):
         return None
-    return previous[0], previous[1]
+    return previous[0], previous[1], previous_question

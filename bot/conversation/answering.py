@@ -213,9 +213,10 @@ class Answering:
         question = where.question
         ref = DraftRef(draft.id or 0, draft.version, question.id)
         # Its ts is "" when it was posted through a response_url: the gateway finds it.
-        live = (
-            Posted(draft.live_channel, draft.live_ts or "", live_of=draft.id) if draft.live_channel else None
-        )
+        live = None
+        if draft.live_channel:
+            asked = draft.live_question_id
+            live = Posted(draft.live_channel, draft.live_ts or "", live_of=draft.id, live_question=asked)
         raw: Any = text
         if question.type in ("single", "multi"):
             try:

@@ -243,9 +243,9 @@ def test_the_live_message_is_swapped_even_when_its_ts_is_unknown(
     live message as any other, and is handed back, ts unknown, when it is replaced in its turn."""
     draft = _start(engine, flow_version)
     assert swap_live_message(engine, id_of(draft), "D1", "1.000", "q1") is None
-    assert swap_live_message(engine, id_of(draft), "D1", None, "q2") == ("D1", "1.000")
-    assert swap_live_message(engine, id_of(draft), "D1", None, "q3") == ("D1", None)
-    assert swap_live_message(engine, id_of(draft), "D1", "2.000", None) == ("D1", None)
+    assert swap_live_message(engine, id_of(draft), "D1", None, "q2") == ("D1", "1.000", "q1")
+    assert swap_live_message(engine, id_of(draft), "D1", None, "q3") == ("D1", None, "q2")
+    assert swap_live_message(engine, id_of(draft), "D1", "2.000", None) == ("D1", None, "q3")
     assert swap_live_message(engine, id_of(draft), "D1", "2.000", None) is None  # the same one
     stored = get_draft(engine, id_of(draft))
     assert (stored.live_channel, stored.live_ts, stored.live_question_id) == ("D1", "2.000", None)
