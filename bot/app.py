@@ -178,7 +178,6 @@ def create_app(
         catalog=catalog,
         clock=the_clock,
         gateway=outbox_gateway,
-        nudge_outbox=lambda: outbox_timer.nudge(),  # the timer is made below, before any command
     )
     admin_posts = AdminPosts(
         engine=engine,

@@ -92,10 +92,8 @@ class Invitations:
         clock: Clock,
         gateway: SlackGateway,
         directory: Directory | None = None,
-        nudge_outbox: Callable[[], None] = lambda: None,
     ) -> None:
         self.engine = engine
-        self._nudge_outbox = nudge_outbox  # the invitations go out now, not at the timer's next round
         self.settings = settings
         self.catalog = catalog
         self.clock = clock
@@ -117,7 +115,6 @@ class Invitations:
         if not people:
             return "\n".join([*outcome.problems, texts.ASSIGN_NOBODY])
         self._invite(actor, request, people, outcome)
-        self._nudge_outbox()
         return _report(request, outcome)
 
     def _people(self, request: Assignment, outcome: _Outcome) -> list[str]:

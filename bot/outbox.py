@@ -12,6 +12,7 @@ Logs name messages by outbox id, kind and Slack error code only: never answers, 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -89,6 +90,10 @@ class OutboxDelivery:
         self._senders = dict(senders)
         self._clock = clock
         self._worker_id = worker_id
+        # Each round claims under a name of its own: two rounds at once in one process (the timer
+        # and a nudge, the sandbox's clock, a test) must never release or mark each other's claims.
+        self._rounds = itertools.count(1)
+        self._round = threading.local()
         self._admin_channel_configured = admin_channel_configured
         self._warned_unconfigured = False
         self._resume_in: float | None = None
@@ -106,7 +111,7 @@ class OutboxDelivery:
                 return 0
         claimed = claim_due(
             self._engine,
-            worker_id=self._worker_id,
+            worker_id=self._claimant(),
             now=self._clock.now(),
             lease_seconds=LEASE_SECONDS,
             limit=limit,
@@ -132,6 +137,11 @@ class OutboxDelivery:
             self._pause_round([m for m in held_back if self._rate_group(m) == group], seconds)
         return delivered
 
+    def _claimant(self) -> str:
+        """This round's name in the claims it takes: the worker's, and the round's number."""
+        self._round.claimant = f"{self._worker_id}#{next(self._rounds)}"
+        return str(self._round.claimant)
+
     def resume_in(self) -> float | None:
         """Seconds until the last round's held-back messages are due (0: more were due than a round
         takes), or None: the timer's own interval will do."""
@@ -150,7 +160,7 @@ class OutboxDelivery:
         if not ids:
             return
         not_before = self._clock.now() + timedelta(seconds=seconds)
-        release_unattempted(self._engine, ids, worker_id=self._worker_id, not_before=not_before)
+        release_unattempted(self._engine, ids, worker_id=self._round.claimant, not_before=not_before)
         logger.info("outbox round paused at Slack's rate limit; %s message(s) put back", len(ids))
 
     def _deliver(self, message: OutboxMessage) -> _Outcome:
@@ -188,7 +198,7 @@ class OutboxDelivery:
             self._retry_later(message, type(error).__name__)
             return _Outcome()
         assert message.id is not None
-        if not mark_sent(self._engine, message.id, worker_id=self._worker_id, now=self._clock.now()):
+        if not mark_sent(self._engine, message.id, worker_id=self._round.claimant, now=self._clock.now()):
             logger.warning(
                 "outbox message %s was sent after its lease lapsed; it may be sent twice", message.id
             )
@@ -210,7 +220,7 @@ class OutboxDelivery:
     def _fail(self, message: OutboxMessage, error: str, retry_at: datetime) -> None:
         assert message.id is not None
         if not mark_failed(
-            self._engine, message.id, worker_id=self._worker_id, error=error, retry_at=retry_at
+            self._engine, message.id, worker_id=self._round.claimant, error=error, retry_at=retry_at
         ):
             logger.info("outbox message %s: the claim lapsed before the failure was recorded", message.id)
 
