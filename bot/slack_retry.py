@@ -25,49 +25,45 @@ from slack_sdk.http_retry.state import RetryState
 Sleep = Callable[[float], None]
 
 
-def _pause(handler: RetryHandler, state: RetryState, seconds: float, sleep: Sleep) -> None:
+def _pause(state: RetryState, seconds: float, sleep: Sleep) -> None:
     state.next_attempt_requested = True
     sleep(seconds)
     state.increment_current_attempt()
 
 
-class ConnectionRetry(ConnectionErrorRetryHandler):
+class _PausesOnItsInterval(RetryHandler):
+    """slack_sdk's pause between attempts (its interval calculator), taken through `_sleep`."""
+
+    _sleep: Sleep
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        _pause(state, self.interval_calculator.calculate_sleep_duration(state.current_attempt), self._sleep)
+
+
+class ConnectionRetry(_PausesOnItsInterval, ConnectionErrorRetryHandler):
     def __init__(
         self, max_retry_count: int, sleep: Sleep = time.sleep, interval: RetryIntervalCalculator | None = None
     ) -> None:
         if interval is None:
-            super().__init__(max_retry_count=max_retry_count)
+            ConnectionErrorRetryHandler.__init__(self, max_retry_count=max_retry_count)
         else:
-            super().__init__(max_retry_count=max_retry_count, interval_calculator=interval)
+            ConnectionErrorRetryHandler.__init__(
+                self, max_retry_count=max_retry_count, interval_calculator=interval
+            )
         self._sleep = sleep
 
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        seconds = self.interval_calculator.calculate_sleep_duration(state.current_attempt)
-        _pause(self, state, seconds, self._sleep)
 
-
-class ServerErrorRetry(ServerErrorRetryHandler):
+class ServerErrorRetry(_PausesOnItsInterval, ServerErrorRetryHandler):
     def __init__(self, max_retry_count: int, sleep: Sleep = time.sleep) -> None:
-        super().__init__(max_retry_count=max_retry_count)
+        ServerErrorRetryHandler.__init__(self, max_retry_count=max_retry_count)
         self._sleep = sleep
-
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        seconds = self.interval_calculator.calculate_sleep_duration(state.current_attempt)
-        _pause(self, state, seconds, self._sleep)
 
 
 class RateLimitRetry(RateLimitErrorRetryHandler):
@@ -94,4 +90,4 @@ class RateLimitRetry(RateLimitErrorRetryHandler):
             seconds = float(retry_after[0]) if retry_after else 1.0
         except ValueError:
             seconds = 1.0
-        _pause(self, state, seconds + random.random(), self._sleep)  # noqa: S311 - jitter, not secrecy
+        _pause(state, seconds + random.random(), self._sleep)  # noqa: S311 - jitter, not secrecy

@@ -45,21 +45,7 @@ def enqueue(
             return enqueue(session, kind, payload, dedupe_key, now)
     # ON CONFLICT rather than catching IntegrityError: on PostgreSQL an error would abort the
     # caller's whole transaction.
-    statement = (
-        dialect_insert(target, OutboxMessage)
-        .values(
-            kind=kind,
-            payload=dict(payload),
-            dedupe_key=dedupe_key,
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(col(OutboxMessage.id))
-    )
-    return target.exec(statement).scalar_one_or_none() is not None
+    return enqueue_all(target, [Notification(kind, payload, dedupe_key)], now) == 1
 
 
 def enqueue_all(session: Session, notifications: Sequence[Notification], now: datetime) -> int:

@@ -95,7 +95,12 @@ def clock() -> Clock:
 
 
 def delivery(
-    engine: Engine, client: WebClient, clock: Clock, worker_id: str = "w1", settings: Settings = SETTINGS
+    engine: Engine,
+    client: WebClient,
+    clock: Clock,
+    worker_id: str = "w1",
+    settings: Settings = SETTINGS,
+    other_senders: dict[str, Sender] | None = None,
 ) -> OutboxDelivery:
     the_clock = BotClock(settings.timezone, clock)
     posts = AdminPosts(
@@ -107,7 +112,7 @@ def delivery(
     )
     return OutboxDelivery(
         engine,
-        posts.senders(),
+        {**posts.senders(), **(other_senders or {})},
         the_clock,
         worker_id,
         admin_channel_configured=bool(settings.admin_channel_id),
@@ -244,20 +249,11 @@ def test_the_admin_channels_limit_holds_back_only_its_own_posts(
     for n in range(3):
         submit_with_summary(engine, user_id=f"U0HOLD{n}")
         enqueue(engine, "dm_note", {"user": f"U0HOLD{n}"}, f"dm_note:{n}", NOW)
-    the_clock = BotClock(SETTINGS.timezone, clock)
-    posts = AdminPosts(
-        engine=engine,
-        flow_for_version=partial(storage.load_flow, engine),
-        gateway=SlackGateway(client),
-        clock=the_clock,
-        channel=SETTINGS.admin_channel_id,
-    )
 
     def send_note(payload: Any) -> None:
         client.chat_postMessage(channel=payload["user"], text="お知らせ")
 
-    senders = {**posts.senders(), "dm_note": Sender(send_note)}
-    worker = OutboxDelivery(engine, senders, the_clock, "w1", admin_channel_configured=True)
+    worker = delivery(engine, client, clock, other_senders={"dm_note": Sender(send_note)})
     fake.fail_next("chat.postMessage", status=429, retry_after=5)
 
     assert worker.deliver_due() == 3  # the three DM notes
@@ -285,9 +281,8 @@ def test_a_kind_held_back_by_slack_does_not_hold_back_another(
     def send(payload: Any) -> None:
         client.chat_postMessage(channel=payload["user"], text="お知らせ")
 
-    senders = {"invitation_like": Sender(send), "receipt_like": Sender(send)}
-    worker = OutboxDelivery(
-        engine, senders, BotClock(SETTINGS.timezone, clock), "w1", admin_channel_configured=True
+    worker = delivery(
+        engine, client, clock, other_senders={"invitation_like": Sender(send), "receipt_like": Sender(send)}
     )
     fake.fail_next("chat.postMessage", status=429, retry_after=30)  # the first invitation's post
 
